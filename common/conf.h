@@ -1,0 +1,49 @@
+/* conf: qmailadmin.conf, the one configuration file of the front end, the
+ * helper and the CLI. Format: "key = value" lines, '#' comments, blank lines.
+ * Unknown keys, repeated keys and bad values are errors naming the line, so a
+ * typo never silently falls back to a default. Sizes take K/M/G suffixes,
+ * durations s/m/h/d. */
+#ifndef QA_CONF_H
+#define QA_CONF_H
+
+#include <stddef.h>
+
+#define CONF_PATH_MAX 4096
+
+struct conf {
+	char qmail_dir[CONF_PATH_MAX];
+	char vpopmail_dir[CONF_PATH_MAX];
+	char vpopmail_user[64];
+	char vpopmail_group[64];
+	char helper[CONF_PATH_MAX];
+	char templates_dir[CONF_PATH_MAX];
+	char static_url[512];
+	char tmp_dir[CONF_PATH_MAX];
+	char imap_host[256];
+	unsigned imap_port;
+	char smtp_host[256];
+	unsigned smtp_port;
+	unsigned long session_idle;   /* seconds */
+	unsigned long session_max;    /* seconds */
+	size_t max_body;
+	size_t max_upload;
+	size_t max_fields;
+	size_t max_files;
+	char default_lang[8];
+};
+
+/* The path the front end and the CLI read: $QMAILADMIN_CONF if set, else
+ * SYSCONFDIR/qmailadmin.conf. (The setuid helper decides for itself.) */
+const char *conf_default_path(void);
+
+void conf_defaults(struct conf *c);
+
+/* Parses text over the values already in c. Returns 0, or -1 with "line N:
+ * reason" in err. */
+int conf_parse(struct conf *c, const char *text, size_t len, char *err, size_t errlen);
+
+/* conf_defaults + the file at path. A missing file is an error too: running
+ * with silent defaults would hide a broken installation. */
+int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
+
+#endif
