@@ -27,8 +27,8 @@ int ns_get(const char **in, size_t *inlen, const char **item, size_t *itemlen, s
 	while (left > 0 && *p >= '0' && *p <= '9') {
 		if (digits == 1 && n == 0)
 			return -1;          /* "01:" is not canonical */
-		/* n <= max / 10 keeps n * 10 from overflowing */
-		if (n > max / 10 || n * 10 + (size_t)(*p - '0') > max)
+		/* Never overflows: n * 10 + d > max is tested without computing it. */
+		if (n > max / 10 || (n == max / 10 && (size_t)(*p - '0') > max % 10))
 			return -1;
 		n = n * 10 + (size_t)(*p - '0');
 		p++;
