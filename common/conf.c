@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum kind { K_PATH, K_STR, K_PORT, K_SIZE, K_TIME, K_COUNT, K_LANG };
+enum kind { K_PATH, K_STR, K_PORT, K_SIZE, K_TIME, K_COUNT, K_LANG, K_HASH };
 
 struct key {
 	const char *name;
@@ -45,6 +45,11 @@ static const struct key keys[] = {
 	NUMKEY(K_COUNT, max_fields),
 	NUMKEY(K_COUNT, max_files),
 	STRKEY(K_LANG, default_lang),
+	STRKEY(K_PATH, state_dir),
+	STRKEY(K_HASH, password_hash),
+	STRKEY(K_STR, qmail_reload),
+	NUMKEY(K_COUNT, login_fail_limit),
+	NUMKEY(K_TIME, login_fail_window),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -84,6 +89,11 @@ void conf_defaults(struct conf *c)
 	c->max_fields = 200;
 	c->max_files = 10;
 	set_str(c, offsetof(struct conf, default_lang), "en");
+	set_str(c, offsetof(struct conf, state_dir), QA_LOCALSTATEDIR "/lib/qmailadmin");
+	set_str(c, offsetof(struct conf, password_hash), "sha512");
+	set_str(c, offsetof(struct conf, qmail_reload), "none");
+	c->login_fail_limit = 5;
+	c->login_fail_window = 15 * 60;
 }
 
 static int fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
@@ -163,6 +173,10 @@ static int set_value(struct conf *c, const struct key *k, const char *v,
 	unsigned long long n;
 
 	switch (k->kind) {
+	case K_HASH:
+		if (strcmp(v, "sha512") && strcmp(v, "yescrypt") && strcmp(v, "bcrypt"))
+			return fail(err, errlen, line, "%s: must be sha512, yescrypt or bcrypt", k->name);
+		/* fall through */
 	case K_PATH:
 	case K_STR:
 	case K_LANG:
@@ -257,6 +271,9 @@ int conf_parse(struct conf *c, const char *text, size_t len, char *err, size_t e
 			return -1;
 		pos += n + 1;
 	}
+	if (strcmp(c->qmail_reload, "none") && strncmp(c->qmail_reload, "pidfile:/", 9)
+	    && strncmp(c->qmail_reload, "command:/", 9))
+		return fail(err, errlen, lineno, "qmail_reload: must be none, pidfile:/PATH or command:/PATH ARGS");
 	if (c->session_idle > c->session_max)
 		return fail(err, errlen, lineno, "session_idle is longer than session_max");
 	return 0;

@@ -30,6 +30,11 @@ struct conf {
 	size_t max_fields;
 	size_t max_files;
 	char default_lang[8];
+	char state_dir[CONF_PATH_MAX];      /* helper-only: sessions, key, throttle, superadmin */
+	char password_hash[16];             /* sha512, yescrypt, bcrypt */
+	char qmail_reload[CONF_PATH_MAX];   /* "none", "pidfile:PATH" or "command:PATH ARGS" */
+	size_t login_fail_limit;            /* failures per window before throttling */
+	unsigned long login_fail_window;    /* seconds */
 };
 
 /* The path the front end and the CLI read: $QMAILADMIN_CONF if set, else

@@ -32,6 +32,11 @@ START_TEST(defaults_are_the_documented_ones)
 	ck_assert_uint_eq(c.max_body, 65536);
 	ck_assert_uint_eq(c.max_upload, 25u << 20);
 	ck_assert_str_eq(c.default_lang, "en");
+	ck_assert_str_eq(c.password_hash, "sha512");
+	ck_assert_str_eq(c.qmail_reload, "none");
+	ck_assert_uint_eq(c.login_fail_limit, 5);
+	ck_assert_uint_eq(c.login_fail_window, 900);
+	ck_assert_str_eq(c.state_dir, QA_LOCALSTATEDIR "/lib/qmailadmin");
 }
 END_TEST
 
@@ -52,7 +57,9 @@ START_TEST(parses_every_kind)
 		"max_fields = 50\n"
 		"default_lang = sv\n"
 		"static_url = https://static.example.com/qa\n"
-		"helper = /usr/lib/qmailadmin/qmailadmin-helper";
+		"helper = /usr/lib/qmailadmin/qmailadmin-helper\n"
+		"password_hash = yescrypt\n"
+		"qmail_reload = command:/usr/bin/svc -h /service/qmail-send\n";
 
 	ck_assert_msg(parse(&c, text, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_str_eq(c.qmail_dir, "/srv/qmail");
@@ -66,6 +73,8 @@ START_TEST(parses_every_kind)
 	ck_assert_str_eq(c.default_lang, "sv");
 	ck_assert_str_eq(c.static_url, "https://static.example.com/qa");
 	ck_assert_str_eq(c.helper, "/usr/lib/qmailadmin/qmailadmin-helper");
+	ck_assert_str_eq(c.password_hash, "yescrypt");
+	ck_assert_str_eq(c.qmail_reload, "command:/usr/bin/svc -h /service/qmail-send");
 }
 END_TEST
 
@@ -89,6 +98,8 @@ static const struct {
 	{ "default_lang = SV\n", "line 1: default_lang: must be a language code like en or sv" },
 	{ "imap_host = \n", "line 1: imap_host: bad value" },
 	{ "imap_host = a\tb\n", "line 1: imap_host: bad value" },
+	{ "password_hash = md5\n", "line 1: password_hash: must be sha512, yescrypt or bcrypt" },
+	{ "qmail_reload = svc -h\n", "line 1: qmail_reload: must be none, pidfile:/PATH or command:/PATH ARGS" },
 };
 
 START_TEST(refuses_bad_lines)
