@@ -1,0 +1,117 @@
+/* ops: the operation table, authentication of each request, scope checks
+ * and argument helpers (see ops.h). */
+#include "config.h"
+
+#include "ops.h"
+
+#include "audit.h"
+#include "conf.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const struct op ops[] = {
+	{ "login", ROLE_NONE, PRIV_VPOPMAIL, 0, op_login },
+	{ "logout", ROLE_USER, PRIV_VPOPMAIL, 0, op_logout },
+	{ "whoami", ROLE_USER, PRIV_VPOPMAIL, 0, op_whoami },
+};
+
+const struct op *op_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(ops[i].name, name))
+			return &ops[i];
+	return NULL;
+}
+
+const char *arg(const struct op_ctx *c, const char *key)
+{
+	return proto_req_get(c->req, key);
+}
+
+int arg_user(struct op_ctx *c, const char *key, struct v_user *out)
+{
+	return v_user(arg(c, key), out, key, c->err);
+}
+
+int arg_domain(struct op_ctx *c, const char *key, struct v_domain *out)
+{
+	return v_domain(arg(c, key), out, key, c->err);
+}
+
+/* A mailbox session's role follows the account as it is now: a removed admin
+ * flag or a deleted account takes effect on the next request. */
+static int resolve_mailbox(struct op_ctx *c)
+{
+	struct user_info u;
+
+	if (v_user(c->name, &c->user, "ticket", c->err) < 0
+	    || store_user_get(c->store, &c->user, &u, c->err) < 0) {
+		session_revoke_name(c->sessions, c->name, NULL);
+		return qa_fail(c->err, QA_ERR_EXPIRED, "ticket", "the account is gone");
+	}
+	c->role = u.is_admin ? ROLE_DOMAIN_ADMIN : ROLE_USER;
+	return 0;
+}
+
+int op_authenticate(const struct op *op, struct op_ctx *c)
+{
+	struct session s;
+
+	if (c->cli) {
+		c->role = ROLE_SUPERADMIN;
+		snprintf(c->name, sizeof(c->name), "root");
+		return 0;
+	}
+	if (op->min_role == ROLE_NONE)
+		return 0;
+	if (session_check(c->sessions, arg(c, "ticket"), time(NULL), &s, c->err) < 0)
+		return -1;
+	memcpy(c->sid, s.sid, sizeof(c->sid));
+	memcpy(c->name, s.name, sizeof(c->name));
+	c->role = s.role;
+	if (s.role != ROLE_SUPERADMIN && resolve_mailbox(c) < 0)
+		return -1;
+	if (c->role < op->min_role)
+		return qa_fail(c->err, QA_ERR_DENIED, "", "%s may not %s", c->name, op->name);
+	return 0;
+}
+
+int may_domain(struct op_ctx *c, const struct v_domain *d)
+{
+	struct domain_info info;
+
+	if (c->role == ROLE_SUPERADMIN)
+		return 0;
+	if (c->role == ROLE_DOMAIN_ADMIN) {
+		if (!strcmp(d->s, c->user.domain.s))
+			return 0;
+		/* An alias domain is the same domain by another name. */
+		if (store_domain_get(c->store, d, &info, NULL) == 0 && !strcmp(info.real, c->user.domain.s))
+			return 0;
+	}
+	return qa_fail(c->err, QA_ERR_DENIED, "domain", "%s may not manage %s", c->name, d->s);
+}
+
+int may_user(struct op_ctx *c, const struct v_user *u)
+{
+	if (c->role == ROLE_USER) {
+		if (!strcmp(u->local.s, c->user.local.s) && !strcmp(u->domain.s, c->user.domain.s))
+			return 0;
+		return qa_fail(c->err, QA_ERR_DENIED, "user", "%s may only manage itself", c->name);
+	}
+	return may_domain(c, &u->domain);
+}
+
+int op_run(const struct op *op, struct op_ctx *c)
+{
+	int rc = op->fn(c);
+
+	if (op->changes)
+		audit_log(op->name, c->name, c->audit, rc == 0 ? NULL : c->err);
+	return rc;
+}

@@ -1,0 +1,68 @@
+/* ops: the helper's operations. One table names every operation with the
+ * least role that may call it and the privilege it runs with; each handler
+ * reads its arguments through the validators, checks that the caller may act
+ * on that domain or user, calls the store and writes its answer. The CLI runs
+ * the very same handlers as the superadmin. */
+#ifndef QA_OPS_H
+#define QA_OPS_H
+
+#include "err.h"
+#include "proto.h"
+#include "session.h"
+#include "validate.h"
+
+struct conf;
+struct store;
+
+enum priv {
+	PRIV_VPOPMAIL,   /* runs as the vpopmail user */
+	PRIV_ROOT        /* needs root: qmail control files, users/assign */
+};
+
+struct op_ctx {
+	const struct conf *conf;
+	struct store *store;
+	struct session_store *sessions;
+	const struct proto_req *req;
+	struct proto_writer *out;
+	struct qa_error *err;
+	/* The caller, as authenticated by auth_request(). */
+	enum role role;
+	char name[SESSION_NAME_MAX + 1];  /* "user@domain" or the admin name */
+	struct v_user user;               /* ROLE_USER / ROLE_DOMAIN_ADMIN */
+	char sid[33];
+	int cli;                          /* run by qmailadmin-ctl (root) */
+	char audit[512];                  /* what the audit line says was done */
+};
+
+struct op {
+	const char *name;
+	enum role min_role;               /* ROLE_NONE: no session (login) */
+	enum priv priv;
+	int changes;                      /* audit-logged */
+	int (*fn)(struct op_ctx *c);
+};
+
+const struct op *op_find(const char *name);
+
+/* Authenticates the request's ticket (unless the op needs none, or c->cli),
+ * sets the caller in c, and checks the op's minimum role. */
+int op_authenticate(const struct op *op, struct op_ctx *c);
+/* Runs op: the handler and, for changes, the audit line. */
+int op_run(const struct op *op, struct op_ctx *c);
+
+/* Argument helpers for handlers: each validates and names the field. */
+const char *arg(const struct op_ctx *c, const char *key);
+int arg_user(struct op_ctx *c, const char *key, struct v_user *out);
+int arg_domain(struct op_ctx *c, const char *key, struct v_domain *out);
+
+/* Scope checks: may the caller act on this domain / this mailbox? */
+int may_domain(struct op_ctx *c, const struct v_domain *d);
+int may_user(struct op_ctx *c, const struct v_user *u);
+
+/* Handlers (ops_*.c). */
+int op_login(struct op_ctx *c);
+int op_logout(struct op_ctx *c);
+int op_whoami(struct op_ctx *c);
+
+#endif

@@ -1,0 +1,95 @@
+/* store: the one interface to the mail store: domains, users, aliases and
+ * forwards, catch-all, limits. The implementation today is vpopmail's cdb
+ * backend on files (store_vpop.c); a SQL backend (vpopmail's MySQL or
+ * PostgreSQL schema) can be added behind the same calls. Operations take
+ * validated values (validate.h) only; every failure is a qa_error. */
+#ifndef QA_STORE_H
+#define QA_STORE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "validate.h"
+
+struct conf;
+struct store;
+
+#define STORE_PATH_MAX 4096
+#define STORE_GECOS_MAX 256     /* what we read back may be longer than we write */
+#define STORE_HASH_MAX 256
+
+struct domain_info {
+	char name[V_DOMAIN_MAX + 1];
+	char real[V_DOMAIN_MAX + 1];       /* == name unless name is an alias domain */
+	char dir[STORE_PATH_MAX];
+	uid_t uid;
+	gid_t gid;
+	int is_alias;
+	unsigned long users;               /* mailboxes (real domains) */
+	size_t naliases;                   /* alias domains pointing here */
+};
+
+struct user_info {
+	char local[V_LOCAL_MAX + 1];
+	char domain[V_DOMAIN_MAX + 1];
+	char passwd[STORE_HASH_MAX];
+	unsigned long flags;               /* vpasswd gid field */
+	unsigned long eff_flags;           /* flags | domain limits (unless V_OVERRIDE) */
+	char gecos[STORE_GECOS_MAX];
+	char dir[STORE_PATH_MAX];
+	char quota[32];                    /* "NOQUOTA" or Maildir++ "NS,NC" */
+	unsigned long long quota_bytes;    /* 0 = none */
+	unsigned long long quota_count;
+	unsigned long long used_bytes;     /* from maildirsize, when asked for */
+	unsigned long long used_count;
+	int is_admin;                      /* postmaster or QA_ADMIN */
+};
+
+/* What user_set changes; NULL / 0 members are left as they are. */
+struct user_change {
+	const char *passwd_hash;
+	const struct v_gecos *gecos;
+	const char *quota;                 /* normalized by the store */
+	int set_flags;
+	unsigned long flags;
+};
+
+struct list_query {
+	const char *search;                /* substring of name or full name; NULL = all */
+	size_t offset;
+	size_t limit;
+	int with_usage;                    /* read maildirsize for each listed user */
+};
+
+typedef int (*domain_cb)(void *ctx, const struct domain_info *d);
+typedef int (*user_cb)(void *ctx, const struct user_info *u);
+
+struct store *store_open(const struct conf *c, struct qa_error *e);
+void store_close(struct store *s);
+
+/* Domains. */
+int store_domain_get(struct store *s, const struct v_domain *d, struct domain_info *out,
+                     struct qa_error *e);
+int store_domain_list(struct store *s, const struct list_query *q, domain_cb cb, void *ctx,
+                      size_t *total, struct qa_error *e);
+/* Adds the domain and its postmaster (password hash given). */
+int store_domain_add(struct store *s, const struct v_domain *d, const char *postmaster_hash,
+                     struct qa_error *e);
+int store_domain_del(struct store *s, const struct v_domain *d, struct qa_error *e);
+int store_alias_domain_add(struct store *s, const struct v_domain *alias,
+                           const struct v_domain *real, struct qa_error *e);
+int store_alias_domain_del(struct store *s, const struct v_domain *alias, struct qa_error *e);
+
+/* Users. */
+int store_user_get(struct store *s, const struct v_user *u, struct user_info *out,
+                   struct qa_error *e);
+int store_user_list(struct store *s, const struct v_domain *d, const struct list_query *q,
+                    user_cb cb, void *ctx, size_t *total, struct qa_error *e);
+int store_user_add(struct store *s, const struct v_user *u, const char *passwd_hash,
+                   const struct v_gecos *gecos, const char *quota, struct qa_error *e);
+int store_user_del(struct store *s, const struct v_user *u, struct qa_error *e);
+int store_user_set(struct store *s, const struct v_user *u, const struct user_change *c,
+                   struct qa_error *e);
+
+#endif
