@@ -117,41 +117,78 @@ const char *proto_req_get(const struct proto_req *r, const char *key)
 
 void proto_writer_init(struct proto_writer *w)
 {
-	buf_init(&w->body, PROTO_MAX_ANSWER);
+	buf_init(&w->head, PROTO_MAX_ANSWER);
+	buf_init(&w->items, PROTO_MAX_ANSWER);
 	buf_init(&w->rec, PROTO_MAX_ANSWER);
-	w->nrec = 0;
+	w->in_item = 0;
+	w->nitems = 0;
 }
 
 void proto_writer_free(struct proto_writer *w)
 {
-	buf_free(&w->body);
+	buf_free(&w->head);
+	buf_free(&w->items);
 	buf_free(&w->rec);
+}
+
+static void put_kv(struct buf *b, const char *key, const char *val)
+{
+	ns_puts(b, key);
+	ns_puts(b, val ? val : "");
+}
+
+static void vput(struct buf *b, const char *key, const char *fmt, va_list ap)
+{
+	char v[1024];
+
+	vsnprintf(v, sizeof(v), fmt, ap);
+	put_kv(b, key, v);
 }
 
 void proto_put(struct proto_writer *w, const char *key, const char *val)
 {
-	ns_puts(&w->rec, key);
-	ns_puts(&w->rec, val ? val : "");
+	put_kv(&w->head, key, val);
 }
 
 void proto_putf(struct proto_writer *w, const char *key, const char *fmt, ...)
 {
-	char v[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(v, sizeof(v), fmt, ap);
+	vput(&w->head, key, fmt, ap);
 	va_end(ap);
-	proto_put(w, key, v);
 }
 
-void proto_next_record(struct proto_writer *w)
+static void end_item(struct proto_writer *w)
 {
-	ns_put(&w->body, w->rec.p ? w->rec.p : "", w->rec.len);
+	if (!w->in_item)
+		return;
+	ns_put(&w->items, w->rec.p ? w->rec.p : "", w->rec.len);
 	if (buf_failed(&w->rec))
-		w->body.failed = 1;
+		w->items.failed = 1;
 	buf_reset(&w->rec);
-	w->nrec++;
+	w->in_item = 0;
+}
+
+void proto_item(struct proto_writer *w)
+{
+	end_item(w);
+	w->in_item = 1;
+	w->nitems++;
+}
+
+void proto_iput(struct proto_writer *w, const char *key, const char *val)
+{
+	put_kv(&w->rec, key, val);
+}
+
+void proto_iputf(struct proto_writer *w, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vput(&w->rec, key, fmt, ap);
+	va_end(ap);
 }
 
 int proto_answer_finish(struct proto_writer *w, const struct qa_error *e, struct buf *out)
@@ -160,14 +197,14 @@ int proto_answer_finish(struct proto_writer *w, const struct qa_error *e, struct
 	int ok = !e || e->code == QA_OK;
 	int rc;
 
-	if (w->nrec == 0 || w->rec.len > 0)
-		proto_next_record(w);
+	end_item(w);
 	ns_puts(&inner, PROTO_MAGIC);
 	ns_puts(&inner, ok ? "ok" : qa_err_name(e->code));
 	ns_puts(&inner, ok ? "" : e->field);
 	ns_puts(&inner, ok ? "" : e->detail);
-	buf_add(&inner, w->body.p ? w->body.p : "", w->body.len);
-	rc = buf_failed(&inner) || buf_failed(&w->body) ? -1 : 0;
+	ns_put(&inner, w->head.p ? w->head.p : "", w->head.len);
+	buf_add(&inner, w->items.p ? w->items.p : "", w->items.len);
+	rc = buf_failed(&inner) || buf_failed(&w->head) || buf_failed(&w->items) ? -1 : 0;
 	buf_reset(out);
 	if (rc == 0)
 		ns_put(out, inner.p, inner.len);

@@ -51,19 +51,24 @@ int proto_req_decode(char *data, size_t len, struct proto_req *r, struct qa_erro
 /* The value of key, or NULL. */
 const char *proto_req_get(const struct proto_req *r, const char *key);
 
-/* Building an answer. Records are added one by one; the first record is the
- * scalars record and is always present (possibly empty). */
+/* Building an answer: scalars (proto_put) and list items (proto_item, then
+ * proto_iput), in any order; the scalars always go out as the first record. */
 struct proto_writer {
-	struct buf body;     /* records so far */
-	struct buf rec;      /* the record being built */
-	int nrec;
+	struct buf head;     /* the scalars record */
+	struct buf items;    /* finished item records */
+	struct buf rec;      /* the item being built */
+	int in_item;
+	size_t nitems;
 };
 void proto_writer_init(struct proto_writer *w);
 void proto_writer_free(struct proto_writer *w);
 void proto_put(struct proto_writer *w, const char *key, const char *val);
 void proto_putf(struct proto_writer *w, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void proto_next_record(struct proto_writer *w);   /* ends the current record */
+void proto_item(struct proto_writer *w);                 /* starts an item */
+void proto_iput(struct proto_writer *w, const char *key, const char *val);
+void proto_iputf(struct proto_writer *w, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* The whole answer into out; status from e (NULL or QA_OK = "ok"). */
 int proto_answer_finish(struct proto_writer *w, const struct qa_error *e, struct buf *out);
 
