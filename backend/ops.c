@@ -16,6 +16,18 @@ static const struct op ops[] = {
 	{ "login", ROLE_NONE, PRIV_VPOPMAIL, 0, op_login },
 	{ "logout", ROLE_USER, PRIV_VPOPMAIL, 0, op_logout },
 	{ "whoami", ROLE_USER, PRIV_VPOPMAIL, 0, op_whoami },
+	{ "domain.list", ROLE_SUPERADMIN, PRIV_VPOPMAIL, 0, op_domain_list },
+	{ "domain.get", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 0, op_domain_get },
+	{ "domain.add", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_domain_add },
+	{ "domain.del", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_domain_del },
+	{ "domain.alias.add", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_alias_domain_add },
+	{ "domain.alias.del", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_alias_domain_del },
+	{ "user.list", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 0, op_user_list },
+	{ "user.get", ROLE_USER, PRIV_VPOPMAIL, 0, op_user_get },
+	{ "user.add", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_user_add },
+	{ "user.del", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_user_del },
+	{ "user.passwd", ROLE_USER, PRIV_VPOPMAIL, 1, op_user_passwd },
+	{ "user.mod", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_user_mod },
 };
 
 const struct op *op_find(const char *name)

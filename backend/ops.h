@@ -6,6 +6,8 @@
 #ifndef QA_OPS_H
 #define QA_OPS_H
 
+#include <stddef.h>
+
 #include "err.h"
 #include "proto.h"
 #include "session.h"
@@ -60,9 +62,27 @@ int arg_domain(struct op_ctx *c, const char *key, struct v_domain *out);
 int may_domain(struct op_ctx *c, const struct v_domain *d);
 int may_user(struct op_ctx *c, const struct v_user *u);
 
+/* Shared by list and create handlers (ops_domain.c). */
+struct list_query;
+int arg_page(struct op_ctx *c, struct list_query *q);
+/* The password argument hashed, or a random one (answered as "password"). */
+int arg_new_password(struct op_ctx *c, const char *key, char *hash, size_t hashlen);
+
 /* Handlers (ops_*.c). */
 int op_login(struct op_ctx *c);
 int op_logout(struct op_ctx *c);
 int op_whoami(struct op_ctx *c);
+int op_domain_list(struct op_ctx *c);
+int op_domain_get(struct op_ctx *c);
+int op_domain_add(struct op_ctx *c);
+int op_domain_del(struct op_ctx *c);
+int op_alias_domain_add(struct op_ctx *c);
+int op_alias_domain_del(struct op_ctx *c);
+int op_user_list(struct op_ctx *c);
+int op_user_get(struct op_ctx *c);
+int op_user_add(struct op_ctx *c);
+int op_user_del(struct op_ctx *c);
+int op_user_passwd(struct op_ctx *c);
+int op_user_mod(struct op_ctx *c);
 
 #endif

@@ -1,0 +1,136 @@
+/* ops_domain: domain operations (the superadmin's; a domain admin may read
+ * its own domain). Like vadddomain / vdeldomain / vaddaliasdomain. */
+#include "config.h"
+
+#include "ops.h"
+
+#include "conf.h"
+#include "passwd.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Page bounds shared by every list operation. */
+int arg_page(struct op_ctx *c, struct list_query *q)
+{
+	unsigned long long off = 0, lim = 50;
+	const char *s = arg(c, "offset"), *l = arg(c, "limit");
+
+	memset(q, 0, sizeof(*q));
+	if ((s && *s && v_uint(s, 100000000, &off, "offset", c->err) < 0)
+	    || (l && *l && v_uint(l, 1000, &lim, "limit", c->err) < 0))
+		return -1;
+	q->offset = (size_t)off;
+	q->limit = lim ? (size_t)lim : 50;
+	q->search = arg(c, "search");
+	if (q->search && (strlen(q->search) > 64 || !utf8_valid(q->search, strlen(q->search))))
+		return qa_fail(c->err, QA_ERR_INVALID, "search", "search text too long or not UTF-8");
+	if (q->search && !*q->search)
+		q->search = NULL;
+	return 0;
+}
+
+/* The password argument, or a new random one when "random" is "1" or the
+ * password is missing; the clear text is put in the answer only if random. */
+int arg_new_password(struct op_ctx *c, const char *key, char *hash, size_t hashlen)
+{
+	const char *pw = arg(c, key), *random = arg(c, "random");
+	char rnd[PASSWD_RANDOM_LEN + 1];
+	struct v_password p;
+
+	if ((random && !strcmp(random, "1")) || !pw || !*pw) {
+		if (passwd_random(rnd, sizeof(rnd)) < 0)
+			return qa_fail(c->err, QA_ERR_IO, key, "no randomness for a password");
+		proto_put(c->out, "password", rnd);
+		return passwd_hash(rnd, c->conf->password_hash, hash, hashlen, c->err);
+	}
+	if (v_password(pw, &p, key, c->err) < 0)
+		return -1;
+	return passwd_hash(p.s, c->conf->password_hash, hash, hashlen, c->err);
+}
+
+static void put_domain(struct proto_writer *w, const struct domain_info *d)
+{
+	proto_iput(w, "domain", d->name);
+	proto_iput(w, "real", d->real);
+	proto_iput(w, "alias", d->is_alias ? "1" : "0");
+	proto_iputf(w, "users", "%lu", d->users);
+	proto_iputf(w, "aliases", "%zu", d->naliases);
+}
+
+static int list_one(void *ctx, const struct domain_info *d)
+{
+	struct op_ctx *c = ctx;
+
+	proto_item(c->out);
+	put_domain(c->out, d);
+	return 0;
+}
+
+int op_domain_list(struct op_ctx *c)
+{
+	struct list_query q;
+	size_t total = 0;
+
+	if (arg_page(c, &q) < 0 || store_domain_list(c->store, &q, list_one, c, &total, c->err) < 0)
+		return -1;
+	proto_putf(c->out, "total", "%zu", total);
+	return 0;
+}
+
+int op_domain_get(struct op_ctx *c)
+{
+	struct v_domain d;
+	struct domain_info info;
+
+	if (arg_domain(c, "domain", &d) < 0 || may_domain(c, &d) < 0
+	    || store_domain_get(c->store, &d, &info, c->err) < 0)
+		return -1;
+	proto_item(c->out);
+	put_domain(c->out, &info);
+	return 0;
+}
+
+int op_domain_add(struct op_ctx *c)
+{
+	char hash[PASSWD_HASH_MAX];
+	struct v_domain d;
+
+	if (arg_domain(c, "domain", &d) < 0)
+		return -1;
+	snprintf(c->audit, sizeof(c->audit), "domain %s", d.s);
+	if (arg_new_password(c, "password", hash, sizeof(hash)) < 0)
+		return -1;
+	return store_domain_add(c->store, &d, hash, c->err);
+}
+
+int op_domain_del(struct op_ctx *c)
+{
+	struct v_domain d;
+
+	if (arg_domain(c, "domain", &d) < 0)
+		return -1;
+	snprintf(c->audit, sizeof(c->audit), "domain %s", d.s);
+	return store_domain_del(c->store, &d, c->err);
+}
+
+int op_alias_domain_add(struct op_ctx *c)
+{
+	struct v_domain alias, real;
+
+	if (arg_domain(c, "alias", &alias) < 0 || arg_domain(c, "domain", &real) < 0)
+		return -1;
+	snprintf(c->audit, sizeof(c->audit), "alias domain %s of %s", alias.s, real.s);
+	return store_alias_domain_add(c->store, &alias, &real, c->err);
+}
+
+int op_alias_domain_del(struct op_ctx *c)
+{
+	struct v_domain alias;
+
+	if (arg_domain(c, "alias", &alias) < 0)
+		return -1;
+	snprintf(c->audit, sizeof(c->audit), "alias domain %s", alias.s);
+	return store_alias_domain_del(c->store, &alias, c->err);
+}

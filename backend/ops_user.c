@@ -1,0 +1,211 @@
+/* ops_user: mailbox operations. A domain admin manages the users of its
+ * domain; a mailbox owner reads itself and changes its own password (unless
+ * the account forbids it). Like vadduser / vdeluser / vpasswd / vmoduser. */
+#include "config.h"
+
+#include "ops.h"
+
+#include "buf.h"
+#include "conf.h"
+#include "passwd.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The per-user flag bits of the vpasswd gid field (formats.md section 4) by
+ * the names the protocol and the CLI use. */
+static const struct {
+	const char *name;
+	unsigned long bit;
+} flag_names[] = {
+	{ "no_password_change", 0x01 }, { "no_pop", 0x02 }, { "no_webmail", 0x04 },
+	{ "no_imap", 0x08 }, { "bounce_mail", 0x10 }, { "no_relay", 0x20 },
+	{ "no_dialup", 0x40 }, { "user0", 0x80 }, { "user1", 0x100 }, { "user2", 0x200 },
+	{ "user3", 0x400 }, { "no_smtp", 0x800 }, { "admin", 0x1000 },
+	{ "override_limits", 0x2000 }, { "no_spamassassin", 0x4000 },
+	{ "delete_spam", 0x8000 }, { "no_maildrop", 0x40000 },
+};
+#define NO_PASSWD_CHNG 0x01UL
+
+/* "no_pop,no_imap" -> bits; unknown names are an error. */
+static int parse_flags(struct op_ctx *c, const char *s, unsigned long *out)
+{
+	char name[32];
+	size_t i, n;
+
+	*out = 0;
+	while (s && *s) {
+		n = strcspn(s, ",");
+		if (n == 0 || n >= sizeof(name))
+			return qa_fail(c->err, QA_ERR_INVALID, "flags", "bad flag list");
+		memcpy(name, s, n);
+		name[n] = '\0';
+		for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+			if (!strcmp(flag_names[i].name, name))
+				break;
+		if (i == sizeof(flag_names) / sizeof(flag_names[0]))
+			return qa_fail(c->err, QA_ERR_INVALID, "flags", "unknown flag %s", name);
+		*out |= flag_names[i].bit;
+		s += n + (s[n] == ',');
+	}
+	return 0;
+}
+
+static void put_flags(struct proto_writer *w, const char *key, unsigned long flags)
+{
+	struct buf out = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
+		if (!(flags & flag_names[i].bit))
+			continue;
+		if (out.len)
+			buf_addc(&out, ',');
+		buf_adds(&out, flag_names[i].name);
+	}
+	proto_iput(w, key, buf_cstr(&out));
+	buf_free(&out);
+}
+
+/* "local@domain" of a validated user. */
+static const char *address(const struct v_user *u, char *out, size_t n)
+{
+	snprintf(out, n, "%s@%s", u->local.s, u->domain.s);
+	return out;
+}
+
+static void put_user(struct proto_writer *w, const struct user_info *u)
+{
+	proto_iputf(w, "user", "%s@%s", u->local, u->domain);
+	proto_iput(w, "local", u->local);
+	proto_iput(w, "gecos", u->gecos);
+	proto_iput(w, "quota", u->quota);
+	proto_iputf(w, "quota_bytes", "%llu", u->quota_bytes);
+	proto_iputf(w, "quota_count", "%llu", u->quota_count);
+	proto_iputf(w, "used_bytes", "%llu", u->used_bytes);
+	proto_iputf(w, "used_count", "%llu", u->used_count);
+	put_flags(w, "flags", u->flags);
+	put_flags(w, "effective_flags", u->eff_flags);
+	proto_iput(w, "admin", u->is_admin ? "1" : "0");
+}
+
+static int list_one(void *ctx, const struct user_info *u)
+{
+	struct op_ctx *c = ctx;
+
+	proto_item(c->out);
+	put_user(c->out, u);
+	return 0;
+}
+
+int op_user_list(struct op_ctx *c)
+{
+	struct list_query q;
+	struct v_domain d;
+	size_t total = 0;
+
+	if (arg_domain(c, "domain", &d) < 0 || may_domain(c, &d) < 0 || arg_page(c, &q) < 0)
+		return -1;
+	q.with_usage = 1;
+	if (store_user_list(c->store, &d, &q, list_one, c, &total, c->err) < 0)
+		return -1;
+	proto_putf(c->out, "total", "%zu", total);
+	return 0;
+}
+
+int op_user_get(struct op_ctx *c)
+{
+	struct v_user u;
+	struct user_info info;
+
+	if (arg_user(c, "user", &u) < 0 || may_user(c, &u) < 0
+	    || store_user_get(c->store, &u, &info, c->err) < 0)
+		return -1;
+	proto_item(c->out);
+	put_user(c->out, &info);
+	return 0;
+}
+
+int op_user_add(struct op_ctx *c)
+{
+	char hash[PASSWD_HASH_MAX], addr[V_ADDRESS_MAX + 1];
+	struct v_user u;
+	struct v_gecos g;
+	const char *quota = arg(c, "quota");
+
+	if (arg_user(c, "user", &u) < 0 || may_domain(c, &u.domain) < 0
+	    || v_gecos(arg(c, "gecos"), &g, "gecos", c->err) < 0)
+		return -1;
+	snprintf(c->audit, sizeof(c->audit), "user %s", address(&u, addr, sizeof(addr)));
+	if (arg_new_password(c, "password", hash, sizeof(hash)) < 0)
+		return -1;
+	return store_user_add(c->store, &u, hash, &g, quota && *quota ? quota : NULL, c->err);
+}
+
+int op_user_del(struct op_ctx *c)
+{
+	char addr[V_ADDRESS_MAX + 1];
+	struct v_user u;
+
+	if (arg_user(c, "user", &u) < 0 || may_domain(c, &u.domain) < 0)
+		return -1;
+	snprintf(c->audit, sizeof(c->audit), "user %s", address(&u, addr, sizeof(addr)));
+	if (!strcmp(u.local.s, "postmaster"))
+		return qa_fail(c->err, QA_ERR_DENIED, "user", "the postmaster account cannot be deleted");
+	if (store_user_del(c->store, &u, c->err) < 0)
+		return -1;
+	session_revoke_name(c->sessions, addr, NULL);
+	return 0;
+}
+
+int op_user_passwd(struct op_ctx *c)
+{
+	char hash[PASSWD_HASH_MAX], addr[V_ADDRESS_MAX + 1];
+	struct user_change ch;
+	struct user_info info;
+	struct v_user u;
+
+	if (arg_user(c, "user", &u) < 0 || may_user(c, &u) < 0
+	    || store_user_get(c->store, &u, &info, c->err) < 0)
+		return -1;
+	snprintf(c->audit, sizeof(c->audit), "password of %s", address(&u, addr, sizeof(addr)));
+	if (c->role == ROLE_USER && (info.eff_flags & NO_PASSWD_CHNG))
+		return qa_fail(c->err, QA_ERR_DENIED, "password", "this account may not change its password");
+	if (arg_new_password(c, "password", hash, sizeof(hash)) < 0)
+		return -1;
+	memset(&ch, 0, sizeof(ch));
+	ch.passwd_hash = hash;
+	if (store_user_set(c->store, &u, &ch, c->err) < 0)
+		return -1;
+	/* Other sessions of this account end; the one that changed it stays. */
+	session_revoke_name(c->sessions, addr, c->sid[0] ? c->sid : NULL);
+	return 0;
+}
+
+int op_user_mod(struct op_ctx *c)
+{
+	const char *gecos = arg(c, "gecos"), *quota = arg(c, "quota"), *flags = arg(c, "flags");
+	char addr[V_ADDRESS_MAX + 1];
+	struct user_change ch;
+	struct v_gecos g;
+	struct v_user u;
+
+	if (arg_user(c, "user", &u) < 0 || may_domain(c, &u.domain) < 0)
+		return -1;
+	snprintf(c->audit, sizeof(c->audit), "user %s", address(&u, addr, sizeof(addr)));
+	memset(&ch, 0, sizeof(ch));
+	if (gecos) {
+		if (v_gecos(gecos, &g, "gecos", c->err) < 0)
+			return -1;
+		ch.gecos = &g;
+	}
+	if (quota)
+		ch.quota = quota;
+	if (flags) {
+		if (parse_flags(c, flags, &ch.flags) < 0)
+			return -1;
+		ch.set_flags = 1;
+	}
+	return store_user_set(c->store, &u, &ch, c->err);
+}
