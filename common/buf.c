@@ -121,7 +121,10 @@ int buf_failed(const struct buf *b)
 
 const char *buf_cstr(struct buf *b)
 {
-	if (!b->p && buf_grow(b, 0) < 0)
-		return "";
+	if (!b->p) {
+		if (buf_grow(b, 0) < 0)
+			return "";
+		b->p[0] = '\0';
+	}
 	return b->p;
 }

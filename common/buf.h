@@ -27,7 +27,8 @@ int buf_adds(struct buf *b, const char *s);
 int buf_addc(struct buf *b, int c);
 int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 int buf_failed(const struct buf *b);
 const char *buf_cstr(struct buf *b);     /* never NULL */
 

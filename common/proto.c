@@ -138,6 +138,9 @@ static void put_kv(struct buf *b, const char *key, const char *val)
 }
 
 static void vput(struct buf *b, const char *key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void vput(struct buf *b, const char *key, const char *fmt, va_list ap)
 {
 	char v[1024];
 
