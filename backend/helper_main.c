@@ -78,17 +78,6 @@ static int read_request(struct buf *b)
 	return 0;
 }
 
-static int drop_for(const struct op *op, const struct conf *conf, struct qa_error *e)
-{
-	struct ident vpop;
-
-	if (op->priv == PRIV_ROOT)
-		return privs_keep_root(e);
-	if (privs_lookup(conf->vpopmail_user, conf->vpopmail_group, &vpop, e) < 0)
-		return -1;
-	return privs_drop(&vpop, e);
-}
-
 static int answer(struct proto_writer *w, const struct qa_error *e)
 {
 	struct buf out = BUF_INIT;
@@ -124,7 +113,7 @@ static int serve(struct op_ctx *c, struct buf *in, struct proto_req *req,
 	op = op_find(req->op);
 	if (!op)
 		return qa_fail(c->err, QA_ERR_PROTOCOL, "", "unknown operation");
-	if (drop_for(op, conf, c->err) < 0)
+	if (privs_for(op->priv == PRIV_ROOT, conf, c->err) < 0)
 		return -1;
 	c->store = store_open(conf, c->err);
 	if (!c->store || session_store_open(c->sessions, conf->state_dir, conf->session_idle,

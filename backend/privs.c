@@ -3,6 +3,8 @@
 
 #include "privs.h"
 
+#include "conf.h"
+
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -56,4 +58,15 @@ int privs_keep_root(struct qa_error *e)
 	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return qa_fail_errno(e, "", "becoming root");
 	return 0;
+}
+
+int privs_for(int priv_root, const struct conf *c, struct qa_error *e)
+{
+	struct ident vpop;
+
+	if (priv_root)
+		return privs_keep_root(e);
+	if (privs_lookup(c->vpopmail_user, c->vpopmail_group, &vpop, e) < 0)
+		return -1;
+	return privs_drop(&vpop, e);
 }

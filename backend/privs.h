@@ -30,4 +30,10 @@ int privs_drop(const struct ident *to, struct qa_error *e);
  * supplementary groups. A no-op when not running as root (tests). */
 int privs_keep_root(struct qa_error *e);
 
+struct conf;
+
+/* The identity an operation runs with: root for PRIV_ROOT (privs_keep_root),
+ * else the configured vpopmail user (privs_drop). priv is an enum priv. */
+int privs_for(int priv_root, const struct conf *c, struct qa_error *e);
+
 #endif
