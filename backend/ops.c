@@ -16,6 +16,7 @@ static const struct op ops[] = {
 	{ "login", ROLE_NONE, PRIV_VPOPMAIL, 0, op_login },
 	{ "logout", ROLE_USER, PRIV_VPOPMAIL, 0, op_logout },
 	{ "whoami", ROLE_USER, PRIV_VPOPMAIL, 0, op_whoami },
+	{ "superadmin.passwd", ROLE_SUPERADMIN, PRIV_VPOPMAIL, 1, op_superadmin_passwd },
 	{ "domain.list", ROLE_SUPERADMIN, PRIV_VPOPMAIL, 0, op_domain_list },
 	{ "domain.get", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 0, op_domain_get },
 	{ "domain.add", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_domain_add },

@@ -72,6 +72,7 @@ int arg_new_password(struct op_ctx *c, const char *key, char *hash, size_t hashl
 int op_login(struct op_ctx *c);
 int op_logout(struct op_ctx *c);
 int op_whoami(struct op_ctx *c);
+int op_superadmin_passwd(struct op_ctx *c);
 int op_domain_list(struct op_ctx *c);
 int op_domain_get(struct op_ctx *c);
 int op_domain_add(struct op_ctx *c);

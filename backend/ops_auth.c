@@ -105,3 +105,21 @@ int op_whoami(struct op_ctx *c)
 	}
 	return 0;
 }
+
+/* Sets a superadmin's password ("admin" unless a name is given). */
+int op_superadmin_passwd(struct op_ctx *c)
+{
+	const char *name = arg(c, "name");
+	char hash[PASSWD_HASH_MAX];
+	struct v_admin admin;
+
+	if (v_admin(name && *name ? name : "admin", &admin, "name", c->err) < 0)
+		return -1;
+	snprintf(c->audit, sizeof(c->audit), "superadmin %s", admin.s);
+	if (arg_new_password(c, "password", hash, sizeof(hash)) < 0)
+		return -1;
+	if (superadmin_set(c->conf->state_dir, &admin, hash, c->err) < 0)
+		return -1;
+	session_revoke_name(c->sessions, admin.s, c->sid[0] ? c->sid : NULL);
+	return 0;
+}
