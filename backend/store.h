@@ -9,8 +9,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "dotqmail.h"
 #include "err.h"
 #include "validate.h"
+#include "vlimits.h"
 
 struct conf;
 struct store;
@@ -91,5 +93,48 @@ int store_user_add(struct store *s, const struct v_user *u, const char *passwd_h
 int store_user_del(struct store *s, const struct v_user *u, struct qa_error *e);
 int store_user_set(struct store *s, const struct v_user *u, const struct user_change *c,
                    struct qa_error *e);
+
+/* Bulk add (CSV import): every user is checked first; nothing is written
+ * unless all can be added; one vpasswd rewrite for the lot. */
+struct new_user {
+	struct v_user user;
+	char passwd_hash[STORE_HASH_MAX];
+	struct v_gecos gecos;
+	char quota[32];                    /* "" = the domain default */
+	unsigned line;                     /* CSV line, for error messages */
+};
+int store_user_add_many(struct store *s, const struct v_domain *d, const struct new_user *users,
+                        size_t n, struct qa_error *e);
+
+/* Aliases and forwards of a domain (DOMDIR/.qmail-NAME). name is the alias's
+ * local part; targets are complete addresses. */
+int store_alias_list(struct store *s, const struct v_domain *d, struct dq_entry **out,
+                     size_t *n, struct qa_error *e);
+int store_alias_get(struct store *s, const struct v_user *alias, struct dq_entry *out,
+                    struct qa_error *e);
+/* Replaces the alias's targets (creates it); refuses a name that is a mailbox. */
+int store_alias_set(struct store *s, const struct v_user *alias, const struct v_target *targets,
+                    size_t n, struct qa_error *e);
+int store_alias_blackhole(struct store *s, const struct v_user *alias, struct qa_error *e);
+int store_alias_del(struct store *s, const struct v_user *alias, struct qa_error *e);
+
+/* A mailbox's own delivery (USERDIR/.qmail): forwards, saved copy. */
+int store_forward_get(struct store *s, const struct v_user *u, struct dq_user *out,
+                      struct qa_error *e);
+int store_forward_set(struct store *s, const struct v_user *u, const struct dq_user *in,
+                      struct qa_error *e);
+
+/* The domain's catch-all (DOMDIR/.qmail-default). */
+int store_catchall_get(struct store *s, const struct v_domain *d, struct dq_catchall *out,
+                       struct qa_error *e);
+int store_catchall_set(struct store *s, const struct v_domain *d, const struct dq_catchall *in,
+                       struct qa_error *e);
+
+/* Domain limits (.qmailadmin-limits, else vlimits.default, else defaults). */
+int store_limits_get(struct store *s, const struct v_domain *d, struct vlimits *out,
+                     int *is_default, struct qa_error *e);
+int store_limits_set(struct store *s, const struct v_domain *d, const struct vlimits *in,
+                     struct qa_error *e);
+int store_limits_reset(struct store *s, const struct v_domain *d, struct qa_error *e);
 
 #endif
