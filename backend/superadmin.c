@@ -5,6 +5,7 @@
 
 #include "atomic.h"
 #include "buf.h"
+#include "file.h"
 #include "lock.h"
 #include "passwd.h"
 
@@ -16,20 +17,6 @@
 #include <unistd.h>
 
 #define FILE_MAX 65536
-
-static int slurp(const char *path, struct buf *b)
-{
-	char chunk[4096];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b->len < FILE_MAX)
-		buf_add(b, chunk, (size_t)n);
-	close(fd);
-	return n < 0 || buf_failed(b) ? -1 : 0;
-}
 
 /* The hash stored for name in text, copied to hash; 0 if found. */
 static int find(const char *text, const char *name, char *hash, size_t n)
@@ -60,7 +47,7 @@ int superadmin_verify(const char *state_dir, const struct v_admin *name, const c
 	int ok = 0;
 
 	snprintf(path, sizeof(path), "%s/superadmin", state_dir);
-	if (slurp(path, &b) == 0 && find(buf_cstr(&b), name->s, hash, sizeof(hash)) == 0)
+	if (file_read(path, FILE_MAX, &b) == 0 && find(buf_cstr(&b), name->s, hash, sizeof(hash)) == 0)
 		ok = passwd_verify(password, hash);
 	buf_free(&b);
 	return ok;
@@ -101,7 +88,7 @@ int superadmin_set(const char *state_dir, const struct v_admin *name, const char
 	lock = lock_take(lockpath, 20000);
 	if (lock < 0)
 		return qa_fail_errno(e, "superadmin", "locking %s", lockpath);
-	if (slurp(path, &old) < 0 && errno != ENOENT) {
+	if (file_read(path, FILE_MAX, &old) < 0 && errno != ENOENT) {
 		lock_drop(lock);
 		buf_free(&old);
 		return qa_fail_errno(e, "superadmin", "reading %s", path);

@@ -20,6 +20,11 @@ struct catalog *catalog_parse(const char *lang, const char *text, size_t len,
                               char *err, size_t errlen);
 void catalog_free(struct catalog *c);
 
+/* For tests and fuzzers: an empty set to add parsed catalogs to. i18n_add
+ * takes c over, also when it fails (c NULL, or its language already there). */
+struct catalogs *i18n_new(void);
+int i18n_add(struct catalogs *cs, struct catalog *c);
+
 const struct catalog *i18n_catalog(const struct catalogs *cs, const char *lang);
 const char *catalog_lang(const struct catalog *c);
 const char *catalog_text(const struct catalog *c, const char *key);  /* NULL if missing */

@@ -4,6 +4,9 @@
 
 #include "conf.h"
 
+#include "buf.h"
+#include "file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -281,33 +284,21 @@ int conf_parse(struct conf *c, const char *text, size_t len, char *err, size_t e
 
 int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 {
-	char text[65536];
-	size_t len = 0;
-	ssize_t n;
-	int fd;
+	struct buf text = BUF_INIT;
+	char where[512];
+	int rc;
 
 	conf_defaults(c);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (file_read(path, 65536, &text) < 0) {
+		snprintf(err, errlen, "%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
+		buf_free(&text);
 		return -1;
 	}
-	while ((n = read(fd, text + len, sizeof(text) - len)) > 0) {
-		len += (size_t)n;
-		if (len == sizeof(text))
-			break;
-	}
-	close(fd);
-	if (n < 0 || len == sizeof(text)) {
-		snprintf(err, errlen, "%s: %s", path, n < 0 ? strerror(errno) : "file too large");
-		return -1;
-	}
-	if (conf_parse(c, text, len, err, errlen) < 0) {
-		char where[512];
-
+	rc = conf_parse(c, text.p ? text.p : "", text.len, err, errlen);
+	buf_free(&text);
+	if (rc < 0) {
 		snprintf(where, sizeof(where), "%s", err);
 		snprintf(err, errlen, "%s: %s", path, where);
-		return -1;
 	}
-	return 0;
+	return rc;
 }
