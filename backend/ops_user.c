@@ -9,24 +9,25 @@
 #include "conf.h"
 #include "passwd.h"
 #include "store.h"
+#include "vlimits.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* The per-user flag bits of the vpasswd gid field (formats.md section 4) by
- * the names the protocol and the CLI use. */
+/* The per-user flag bits of the vpasswd gid field (vlimits.h) by the names
+ * the protocol and the CLI use. */
 static const struct {
 	const char *name;
 	unsigned long bit;
 } flag_names[] = {
-	{ "no_password_change", 0x01 }, { "no_pop", 0x02 }, { "no_webmail", 0x04 },
-	{ "no_imap", 0x08 }, { "bounce_mail", 0x10 }, { "no_relay", 0x20 },
-	{ "no_dialup", 0x40 }, { "user0", 0x80 }, { "user1", 0x100 }, { "user2", 0x200 },
-	{ "user3", 0x400 }, { "no_smtp", 0x800 }, { "admin", 0x1000 },
-	{ "override_limits", 0x2000 }, { "no_spamassassin", 0x4000 },
-	{ "delete_spam", 0x8000 }, { "no_maildrop", 0x40000 },
+	{ "no_password_change", NO_PASSWD_CHNG }, { "no_pop", NO_POP },
+	{ "no_webmail", NO_WEBMAIL }, { "no_imap", NO_IMAP }, { "bounce_mail", BOUNCE_MAIL },
+	{ "no_relay", NO_RELAY }, { "no_dialup", NO_DIALUP }, { "user0", V_USER0 },
+	{ "user1", V_USER1 }, { "user2", V_USER2 }, { "user3", V_USER3 }, { "no_smtp", NO_SMTP },
+	{ "admin", QA_ADMIN }, { "override_limits", V_OVERRIDE },
+	{ "no_spamassassin", NO_SPAMASSASSIN }, { "delete_spam", DELETE_SPAM },
+	{ "no_maildrop", NO_MAILDROP },
 };
-#define NO_PASSWD_CHNG 0x01UL
 
 /* "no_pop,no_imap" -> bits; unknown names are an error. */
 static int parse_flags(struct op_ctx *c, const char *s, unsigned long *out)
