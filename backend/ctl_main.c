@@ -22,14 +22,19 @@
 #include <termios.h>
 #include <unistd.h>
 
-enum out { OUT_NONE, OUT_RECORD, OUT_USERS, OUT_DOMAINS };
+enum out { OUT_NONE, OUT_RECORD, OUT_USERS, OUT_DOMAINS, OUT_ALIASES };
+
+#define CTL_FILE_MAX (PROTO_MAX_REQUEST - (64u << 10))   /* "@key": a file's bytes */
 
 struct cmd {
 	const char *w1, *w2;          /* "user", "add" */
 	const char *op;
-	const char *pos[3];           /* request keys of the positional arguments */
+	/* Request keys of the positional arguments. "@key": the argument names
+	 * a file whose bytes are sent; "key...": this and every later argument,
+	 * joined with ','; "KEY=VALUE...": each later argument is a key=value. */
+	const char *pos[3];
 	int min_pos;
-	const char *opts;             /* allowed options: c q r f */
+	const char *opts;             /* allowed options: c q r f k */
 	enum out out;
 	const char *usage;
 };
@@ -56,6 +61,27 @@ static const struct cmd cmds[] = {
 	{ "user", "list", "user.list", { "domain", "search" }, 1, "", OUT_USERS,
 	  "user list DOMAIN [SEARCH]" },
 	{ "user", "show", "user.get", { "user" }, 1, "", OUT_RECORD, "user show USER@DOMAIN" },
+	{ "user", "import", "user.import", { "domain", "@csv" }, 2, "", OUT_RECORD,
+	  "user import DOMAIN FILE.csv   (local-part,password,full name,quota)" },
+	{ "alias", "list", "alias.list", { "domain" }, 1, "", OUT_ALIASES, "alias list DOMAIN" },
+	{ "alias", "show", "alias.get", { "user" }, 1, "", OUT_RECORD, "alias show ALIAS@DOMAIN" },
+	{ "alias", "set", "alias.set", { "user", "targets..." }, 2, "", OUT_NONE,
+	  "alias set ALIAS@DOMAIN TARGET..." },
+	{ "alias", "blackhole", "alias.blackhole", { "user" }, 1, "", OUT_NONE,
+	  "alias blackhole ALIAS@DOMAIN" },
+	{ "alias", "del", "alias.del", { "user" }, 1, "", OUT_NONE, "alias del ALIAS@DOMAIN" },
+	{ "forward", "show", "forward.get", { "user" }, 1, "", OUT_RECORD, "forward show USER@DOMAIN" },
+	{ "forward", "set", "forward.set", { "user", "targets..." }, 2, "k", OUT_NONE,
+	  "forward set USER@DOMAIN TARGET... [--copy]" },
+	{ "forward", "clear", "forward.set", { "user" }, 1, "", OUT_NONE,
+	  "forward clear USER@DOMAIN   (normal delivery)" },
+	{ "catchall", "show", "catchall.get", { "domain" }, 1, "", OUT_RECORD, "catchall show DOMAIN" },
+	{ "catchall", "set", "catchall.set", { "domain", "mode", "target" }, 2, "", OUT_NONE,
+	  "catchall set DOMAIN delete|bounce|user NAME|forward ADDRESS|domain OTHER.TLD" },
+	{ "limits", "show", "limits.get", { "domain" }, 1, "", OUT_RECORD, "limits show DOMAIN" },
+	{ "limits", "set", "limits.set", { "domain", "KEY=VALUE..." }, 2, "", OUT_NONE,
+	  "limits set DOMAIN KEY=VALUE...   (keys as in .qmailadmin-limits; -1 = unlimited)" },
+	{ "limits", "reset", "limits.reset", { "domain" }, 1, "", OUT_NONE, "limits reset DOMAIN" },
 	{ "superadmin-password", NULL, "superadmin.passwd", { "name", "password" }, 0, "r",
 	  OUT_RECORD, "superadmin-password [NAME] [PASSWORD] [-r]" },
 };
@@ -77,7 +103,9 @@ static void usage(FILE *f)
 	fputs("usage: qmailadmin-ctl COMMAND [ARGS]\n\nCommands:\n", f);
 	for (i = 0; i < NCMDS; i++)
 		fprintf(f, "  %s\n", cmds[i].usage);
-	fputs("\nOptions: -c full name, -q quota, -r random password (printed), -f flags\n"
+	fputs("\nOptions: -c full name, -q quota, -r random password (printed), -f flags,\n"
+	      "         --copy keep a copy in the mailbox too\n"
+	      "Targets: addresses, or names of mailboxes and aliases of the same domain\n"
 	      "Flags: no_password_change no_pop no_webmail no_imap bounce_mail no_relay\n"
 	      "       no_smtp admin override_limits no_spamassassin delete_spam ...\n"
 	      "Reads $QMAILADMIN_CONF or " QA_SYSCONFDIR "/qmailadmin.conf.\n"
@@ -109,8 +137,27 @@ static const char *opt_key(char o)
 	case 'c': return "gecos";
 	case 'q': return "quota";
 	case 'f': return "flags";
+	case 'k': return "save_copy";
 	default: return NULL;
 	}
+}
+
+/* Long spellings of options; these take no value and send "1". */
+static const struct {
+	const char *name;
+	char opt;
+} long_opts[] = {
+	{ "--copy", 'k' },
+};
+
+static char long_opt(const struct cmd *cmd, const char *a)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(long_opts) / sizeof(long_opts[0]); i++)
+		if (!strcmp(a, long_opts[i].name) && strchr(cmd->opts, long_opts[i].opt))
+			return long_opts[i].opt;
+	return 0;
 }
 
 /* Reads a password from the terminal twice (echo off), or one line of stdin. */
@@ -145,33 +192,126 @@ static int prompt_password(char *out, size_t n)
 	return 0;
 }
 
+/* The bytes of a file as the value of key ("user import DOMAIN FILE.csv").
+ * Request values are text: a NUL is refused here, naming its line. */
+static int add_file(struct buf *req, const char *key, const char *path)
+{
+	struct buf b;
+	char chunk[65536];
+	const char *nul;
+	ssize_t r = 0;
+	size_t line = 1, i;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "qmailadmin-ctl: %s: %s\n", path, strerror(errno));
+		return -2;
+	}
+	buf_init(&b, CTL_FILE_MAX);
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0 && buf_add(&b, chunk, (size_t)r) == 0)
+		;
+	close(fd);
+	if (r < 0 || buf_failed(&b)) {
+		fprintf(stderr, "qmailadmin-ctl: %s: cannot read it, or larger than %u MiB\n", path,
+		        CTL_FILE_MAX >> 20);
+		buf_free(&b);
+		return -2;
+	}
+	if (b.len && (nul = memchr(b.p, '\0', b.len))) {
+		for (i = 0; b.p + i < nul; i++)
+			line += b.p[i] == '\n';
+		fprintf(stderr, "qmailadmin-ctl: %s: line %zu: NUL byte\n", path, line);
+		buf_free(&b);
+		return -2;
+	}
+	proto_req_add(req, key, buf_cstr(&b));
+	buf_free(&b);
+	return 0;
+}
+
+/* An argument for a variadic slot ("key..." or "KEY=VALUE..."). */
+static int add_variadic(const char *slot, const char *a, struct buf *joined, struct buf *req)
+{
+	char key[PROTO_MAX_KEY + 1];
+	size_t n = strcspn(a, "=");
+
+	if (strcmp(slot, "KEY=VALUE...")) {
+		if (joined->len)
+			buf_addc(joined, ',');
+		return buf_adds(joined, a);
+	}
+	if (!a[n] || n == 0 || n > PROTO_MAX_KEY || strspn(a, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+		return -1;
+	memcpy(key, a, n);
+	key[n] = '\0';
+	proto_req_add(req, key, a + n + 1);
+	return 0;
+}
+
+static int is_variadic(const char *slot)
+{
+	size_t n = strlen(slot);
+
+	return n > 3 && !strcmp(slot + n - 3, "...");
+}
+
+/* One positional argument into its slot; *npos moves on except in a
+ * variadic slot, which takes every argument left. */
+static int add_positional(const struct cmd *cmd, int *npos, int *nvar, int *have_pw,
+                          const char *a, struct buf *joined, struct buf *req)
+{
+	const char *slot = *npos < 3 ? cmd->pos[*npos] : NULL;
+
+	if (!slot)
+		return -1;
+	if (is_variadic(slot)) {
+		*nvar = 1;
+		return add_variadic(slot, a, joined, req);
+	}
+	(*npos)++;
+	if (slot[0] == '@')
+		return add_file(req, slot + 1, a);
+	*have_pw |= !strcmp(slot, "password");
+	proto_req_add(req, slot, a);
+	return 0;
+}
+
 /* Builds the request from argv (after the command words). */
 static int build(const struct cmd *cmd, int argc, char **argv, struct buf *req)
 {
 	static char password[256];
-	int npos = 0, random = 0, i, have_pw = 0;
+	struct buf joined = BUF_INIT;
+	int npos = 0, nvar = 0, random = 0, i, have_pw = 0, rc = 0;
+	char o;
 
 	proto_req_start(req, cmd->op);
-	for (i = 0; i < argc; i++) {
+	for (i = 0; i < argc && rc == 0; i++) {
 		const char *a = argv[i];
 
-		if (a[0] == '-' && a[1] && !a[2] && strchr(cmd->opts, a[1])) {
+		if ((o = long_opt(cmd, a))) {
+			proto_req_add(req, opt_key(o), "1");
+		} else if (a[0] == '-' && a[1] && !a[2] && strchr(cmd->opts, a[1])) {
 			if (a[1] == 'r') {
 				random = 1;
 				continue;
 			}
 			if (i + 1 >= argc)
-				return -1;
-			proto_req_add(req, opt_key(a[1]), argv[++i]);
-		} else if (npos < 3 && cmd->pos[npos]) {
-			have_pw |= !strcmp(cmd->pos[npos], "password");
-			proto_req_add(req, cmd->pos[npos++], a);
+				rc = -1;
+			else
+				proto_req_add(req, opt_key(a[1]), argv[++i]);
 		} else {
-			return -1;
+			rc = add_positional(cmd, &npos, &nvar, &have_pw, a, &joined, req);
 		}
 	}
-	if (npos < cmd->min_pos)
-		return -1;
+	if (joined.len) {   /* "targets..." is sent as "targets" */
+		char key[PROTO_MAX_KEY + 1];
+
+		snprintf(key, sizeof(key), "%.*s", (int)strlen(cmd->pos[npos]) - 3, cmd->pos[npos]);
+		proto_req_add(req, key, buf_cstr(&joined));
+	}
+	buf_free(&joined);
+	if (rc < 0 || npos + nvar < cmd->min_pos)
+		return rc < 0 ? rc : -1;
 	if (random)
 		proto_req_add(req, "random", "1");
 	else if (!have_pw && (!strcmp(cmd->op, "user.passwd") || !strcmp(cmd->op, "superadmin.passwd"))) {
@@ -253,6 +393,9 @@ static void print_items(const struct proto_answer *ans, enum out out)
 		else if (out == OUT_DOMAINS)
 			printf("%s\t%s\t%s\n", proto_rec_get(r, "domain"), proto_rec_get(r, "users"),
 			       proto_rec_get(r, "aliases"));
+		else if (out == OUT_ALIASES)
+			printf("%s\t%s\t%s\n", proto_rec_get(r, "name"), proto_rec_get(r, "kind"),
+			       proto_rec_get(r, "targets"));
 		else {
 			if (i > 1)
 				putchar('\n');

@@ -29,6 +29,19 @@ static const struct op ops[] = {
 	{ "user.del", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_user_del },
 	{ "user.passwd", ROLE_USER, PRIV_VPOPMAIL, 1, op_user_passwd },
 	{ "user.mod", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_user_mod },
+	{ "user.import", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_user_import },
+	{ "alias.list", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 0, op_alias_list },
+	{ "alias.get", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 0, op_alias_get },
+	{ "alias.set", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_alias_set },
+	{ "alias.blackhole", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_alias_blackhole },
+	{ "alias.del", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_alias_del },
+	{ "forward.get", ROLE_USER, PRIV_VPOPMAIL, 0, op_forward_get },
+	{ "forward.set", ROLE_USER, PRIV_VPOPMAIL, 1, op_forward_set },
+	{ "catchall.get", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 0, op_catchall_get },
+	{ "catchall.set", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_catchall_set },
+	{ "limits.get", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 0, op_limits_get },
+	{ "limits.set", ROLE_SUPERADMIN, PRIV_VPOPMAIL, 1, op_limits_set },
+	{ "limits.reset", ROLE_SUPERADMIN, PRIV_VPOPMAIL, 1, op_limits_reset },
 };
 
 const struct op *op_find(const char *name)

@@ -85,5 +85,18 @@ int op_user_add(struct op_ctx *c);
 int op_user_del(struct op_ctx *c);
 int op_user_passwd(struct op_ctx *c);
 int op_user_mod(struct op_ctx *c);
+int op_user_import(struct op_ctx *c);
+int op_alias_list(struct op_ctx *c);
+int op_alias_get(struct op_ctx *c);
+int op_alias_set(struct op_ctx *c);
+int op_alias_blackhole(struct op_ctx *c);
+int op_alias_del(struct op_ctx *c);
+int op_forward_get(struct op_ctx *c);
+int op_forward_set(struct op_ctx *c);
+int op_catchall_get(struct op_ctx *c);
+int op_catchall_set(struct op_ctx *c);
+int op_limits_get(struct op_ctx *c);
+int op_limits_set(struct op_ctx *c);
+int op_limits_reset(struct op_ctx *c);
 
 #endif

@@ -63,40 +63,42 @@ static int read_key(struct session_store *s, const char *path)
 	return 0;
 }
 
-static int load_or_make_key(struct session_store *s, struct qa_error *e)
+/* Loads the key, making it (and the state directory) first when create is
+ * set. */
+static int need_key(struct session_store *s, int create, struct qa_error *e)
 {
 	char path[4200];
 
-	snprintf(path, sizeof(path), "%s/key", s->dir);
-	if (read_key(s, path) == 0)
+	if (s->have_key)
 		return 0;
-	if (errno != ENOENT)
-		return qa_fail_errno(e, "state_dir", "reading %s", path);
+	snprintf(path, sizeof(path), "%s/key", s->dir);
+	if (read_key(s, path) == 0) {
+		s->have_key = 1;
+		return 0;
+	}
+	if (errno != ENOENT || !create)
+		return qa_fail(e, QA_ERR_EXPIRED, "ticket", "no session key");
+	if (mkdir(s->dir, 0700) < 0 && errno != EEXIST)
+		return qa_fail_errno(e, "state_dir", "creating %s", s->dir);
 	if (rand_bytes(s->key, sizeof(s->key)) < 0)
 		return qa_fail(e, QA_ERR_IO, "state_dir", "no randomness for the session key");
 	/* Two first logins at once: both write a key, the loser's tickets simply
 	 * fail to verify; reread so this process uses the winning key. */
 	if (atomic_replace(path, s->key, sizeof(s->key), 0600) < 0 || read_key(s, path) < 0)
 		return qa_fail_errno(e, "state_dir", "writing %s", path);
+	s->have_key = 1;
 	return 0;
 }
 
 int session_store_open(struct session_store *s, const char *state_dir,
                        unsigned long idle, unsigned long max, struct qa_error *e)
 {
-	char path[4200];
-
 	memset(s, 0, sizeof(*s));
 	if (snprintf(s->dir, sizeof(s->dir), "%s", state_dir) >= (int)sizeof(s->dir))
 		return qa_fail(e, QA_ERR_INVALID, "state_dir", "path too long");
 	s->idle = idle;
 	s->max = max;
-	if (mkdir(s->dir, 0700) < 0 && errno != EEXIST)
-		return qa_fail_errno(e, "state_dir", "creating %s", s->dir);
-	snprintf(path, sizeof(path), "%s/sessions", s->dir);
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return qa_fail_errno(e, "state_dir", "creating %s", path);
-	return load_or_make_key(s, e);
+	return 0;
 }
 
 static void mac_of(const struct session_store *s, const char *sid, char out[65])
@@ -149,6 +151,11 @@ int session_create(struct session_store *s, enum role role, const char *name,
 	if (rand_bytes(raw, sizeof(raw)) < 0)
 		return qa_fail(e, QA_ERR_IO, "", "no randomness for a session id");
 	hex(sid, raw, sizeof(raw));
+	if (need_key(s, 1, e) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/sessions", s->dir);
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return qa_fail_errno(e, "state_dir", "creating %s", path);
 	prune(s, time(NULL));
 	n = snprintf(body, sizeof(body), "%s %s %lld\n", role_name(role), name, (long long)time(NULL));
 	if (session_path(s, sid, path, sizeof(path)) < 0
@@ -160,7 +167,7 @@ int session_create(struct session_store *s, enum role role, const char *name,
 }
 
 /* Splits and authenticates "SID.MAC" without touching the filesystem. */
-static int ticket_sid(const struct session_store *s, const char *ticket, char sid[33])
+static int ticket_sid(struct session_store *s, const char *ticket, char sid[33])
 {
 	char mac[65];
 	size_t i;
@@ -172,6 +179,8 @@ static int ticket_sid(const struct session_store *s, const char *ticket, char si
 			return -1;
 	memcpy(sid, ticket, 32);
 	sid[32] = '\0';
+	if (need_key(s, 0, NULL) < 0)
+		return -1;
 	mac_of(s, sid, mac);
 	return CRYPTO_memcmp(mac, ticket + 33, 64) == 0 ? 0 : -1;
 }

@@ -27,6 +27,7 @@ enum role {
 struct session_store {
 	char dir[4096];                /* STATE_DIR */
 	unsigned char key[32];
+	int have_key;
 	unsigned long idle;            /* seconds */
 	unsigned long max;             /* seconds */
 };
@@ -38,7 +39,10 @@ struct session {
 	time_t login;
 };
 
-/* Opens STATE_DIR, creating the key (0600) and sessions/ (0700) on first use. */
+/* Remembers STATE_DIR. Nothing is created here: the key (0600) and
+ * sessions/ (0700) are made by the first login, which runs as the vpopmail
+ * user, so an operation that runs as root never leaves root-owned files in
+ * the state directory. */
 int session_store_open(struct session_store *s, const char *state_dir,
                        unsigned long idle, unsigned long max, struct qa_error *e);
 
