@@ -1,0 +1,175 @@
+#!/bin/bash
+# qmailadmin-helper through its protocol: login, tickets, roles and scopes,
+# throttling, expiry, logout, hostile frames, and (as root) that a setuid
+# helper ignores QMAILADMIN_CONF. The request frames are built by
+# tests/lib/helper_client.py, independent code written from the protocol's
+# description in common/proto.h.
+set -u
+. "$QA_SRCDIR/tests/lib/tap.sh"
+
+HELPER=$QA_BUILDDIR/qmailadmin-helper
+CTL=$QA_BUILDDIR/qmailadmin-ctl
+[ -x "$HELPER" ] && [ -x "$CTL" ] || tap_skip_all "helper or ctl not built"
+command -v python3 >/dev/null || tap_skip_all "python3 missing"
+
+RUN=$(mktemp -d /tmp/qa-helper.XXXXXX)
+cleanup() { [ "${KEEP-}" = 1 ] || rm -rf "$RUN"; }
+trap cleanup EXIT
+mkdir -p "$RUN/qmail/control" "$RUN/qmail/users" "$RUN/vpopmail/etc" "$RUN/vpopmail/bin" \
+	"$RUN/state"
+# As root the helper becomes the vpopmail user for most operations, as it
+# does when installed setuid; nobody plays vpopmail here (uid 0 never can:
+# qmail refuses to deliver as root).
+chmod 755 "$RUN"
+if [ "$(id -u)" = 0 ]; then
+	VUSER=nobody VGROUP=$(id -gn nobody)
+	chown "$VUSER:$VGROUP" "$RUN/state"
+else
+	VUSER=$(id -un) VGROUP=$(id -gn)
+fi
+write_conf() {	# write_conf [extra lines]
+	cat >"$RUN/qmailadmin.conf" <<CONF
+qmail_dir = $RUN/qmail
+vpopmail_dir = $RUN/vpopmail
+vpopmail_user = $VUSER
+vpopmail_group = $VGROUP
+state_dir = $RUN/state
+login_fail_limit = 3
+$*
+CONF
+}
+write_conf
+export QMAILADMIN_CONF=$RUN/qmailadmin.conf
+
+call() {	# call OP key=value...: the helper's answer as "key value" lines
+	python3 "$QA_SRCDIR/tests/lib/helper_client.py" "$HELPER" "$@"
+}
+get() {		# get KEY ANSWER
+	printf '%s\n' "$2" | sed -n "s/^$1 //p" | head -n 1
+}
+
+# The old manual's setup, through the CLI.
+"$CTL" domain add emak.se Postm4ster >/dev/null
+"$CTL" domain add other.se Oth3rpw >/dev/null
+"$CTL" user add klient1@emak.se Klient1pw -c "Klient 1" >/dev/null
+"$CTL" user add klient2@emak.se Klient2pw -c "Klient 2" >/dev/null
+"$CTL" superadmin-password admin Sup3rpw >/dev/null
+tap_ok "setup through qmailadmin-ctl" test -s "$RUN/vpopmail/domains/emak.se/vpasswd"
+
+# --- login and tickets
+a=$(call login user=postmaster@emak.se password=Postm4ster remote=127.0.0.1)
+tap_is "postmaster logs in" "$(get status "$a")" ok
+tap_is "postmaster is a domain admin" "$(get head.role "$a")" domainadmin
+PM=$(get head.ticket "$a")
+tap_like "the ticket is SID.MAC" "$PM" '^[0-9a-f]{32}\.[0-9a-f]{64}$'
+a=$(call whoami ticket="$PM")
+tap_is "whoami names the postmaster" "$(get head.name "$a")" postmaster@emak.se
+
+forged=$(printf '%s' "$PM" | sed 's/.$/0/;t')
+[ "$forged" = "$PM" ] && forged=$(printf '%s' "$PM" | sed 's/.$/1/')
+a=$(call whoami ticket="$forged")
+tap_is "an altered ticket is refused" "$(get status "$a")" expired
+a=$(call whoami ticket="../../etc/passwd")
+tap_is "garbage as a ticket is refused" "$(get status "$a")" expired
+a=$(call user.list domain=emak.se)
+tap_is "no ticket, no data" "$(get status "$a")" expired
+
+# --- scopes
+a=$(call user.list ticket="$PM" domain=emak.se)
+tap_is "postmaster lists its users" "$(get status "$a")" ok
+tap_is "three mailboxes in emak.se" "$(get head.total "$a")" 3
+a=$(call user.list ticket="$PM" domain=other.se)
+tap_is "postmaster of emak.se cannot see other.se" "$(get status "$a")" denied
+a=$(call user.get ticket="$PM" user=postmaster@other.se)
+tap_is "nor its mailboxes" "$(get status "$a")" denied
+a=$(call domain.add ticket="$PM" domain=evil.se)
+tap_is "a domain admin cannot add domains" "$(get status "$a")" denied
+tap_ok "and nothing was created" test ! -e "$RUN/vpopmail/domains/evil.se"
+
+a=$(call login user=klient1@emak.se password=Klient1pw)
+K1=$(get head.ticket "$a")
+tap_is "a mailbox owner is a user" "$(get head.role "$a")" user
+a=$(call user.get ticket="$K1" user=klient1@emak.se)
+tap_is "klient1 reads itself" "$(get item1.gecos "$a")" "Klient 1"
+a=$(call user.get ticket="$K1" user=klient2@emak.se)
+tap_is "klient1 cannot read klient2" "$(get status "$a")" denied
+a=$(call user.passwd ticket="$K1" user=klient2@emak.se password=Hacked1)
+tap_is "klient1 cannot set klient2's password" "$(get status "$a")" denied
+a=$(call user.list ticket="$K1" domain=emak.se)
+tap_is "klient1 cannot list the domain" "$(get status "$a")" denied
+a=$(call user.passwd ticket="$K1" user=klient1@emak.se password=Nytt9pw)
+tap_is "klient1 changes its own password" "$(get status "$a")" ok
+a=$(call login user=klient1@emak.se password=Nytt9pw)
+tap_is "and logs in with it" "$(get status "$a")" ok
+
+"$CTL" user mod klient2@emak.se -f no_password_change >/dev/null
+K2=$(get head.ticket "$(call login user=klient2@emak.se password=Klient2pw)")
+a=$(call user.passwd ticket="$K2" user=klient2@emak.se password=Other9pw)
+tap_is "no_password_change is enforced" "$(get status "$a")" denied
+"$CTL" user mod klient2@emak.se -f admin >/dev/null
+a=$(call user.list ticket="$K2" domain=emak.se)
+tap_is "the admin flag makes klient2 a domain admin at once" "$(get status "$a")" ok
+
+a=$(call login user=admin password=Sup3rpw)
+SA=$(get head.ticket "$a")
+tap_is "the superadmin logs in" "$(get head.role "$a")" superadmin
+a=$(call domain.list ticket="$SA")
+tap_is "the superadmin lists domains" "$(get head.total "$a")" 2
+
+# --- throttling: limit 3 per account
+for _ in 1 2 3; do call login user=klient2@emak.se password=wrong >/dev/null; done
+a=$(call login user=klient2@emak.se password=Klient2pw)
+tap_is "after 3 failures even the right password is throttled" "$(get status "$a")" throttled
+a=$(call login user=nosuch@emak.se password=x)
+tap_is "an unknown user gets the same answer as a wrong password" "$(get status "$a")" auth
+
+# --- logout revokes
+a=$(call logout ticket="$PM")
+tap_is "logout" "$(get status "$a")" ok
+a=$(call whoami ticket="$PM")
+tap_is "the ticket is dead after logout" "$(get status "$a")" expired
+
+# --- a deleted account's session dies with it
+a=$(call login user=klient1@emak.se password=Nytt9pw)
+K1=$(get head.ticket "$a")
+"$CTL" user del klient1@emak.se >/dev/null
+a=$(call whoami ticket="$K1")
+tap_is "a deleted user's ticket is refused" "$(get status "$a")" expired
+
+# --- idle expiry
+write_conf "session_idle = 1s
+session_max = 1h"
+a=$(call login user=admin password=Sup3rpw)
+T=$(get head.ticket "$a")
+sleep 2.2
+a=$(call whoami ticket="$T")
+tap_is "an idle session expires" "$(get status "$a")" expired
+write_conf
+
+# --- hostile frames
+for frame in '' '3:3:qa1,' '11:3:qa2,2:op,,' '999999999999:x' "20:3:qa1,5:login,1:x,,X"; do
+	a=$(printf '%s' "$frame" | python3 "$QA_SRCDIR/tests/lib/helper_client.py" --raw-stdin "$HELPER")
+	tap_is "malformed frame '$frame' is a protocol error" "$(get status "$a")" protocol
+done
+a=$(head -c 70000000 /dev/zero | tr '\0' 9 | python3 "$QA_SRCDIR/tests/lib/helper_client.py" --raw-stdin "$HELPER")
+tap_is "an oversized frame is refused" "$(get status "$a")" protocol
+a=$(call no.such.op)
+tap_is "an unknown operation is refused" "$(get status "$a")" protocol
+SA=$(get head.ticket "$(call login user=admin password=Sup3rpw)")
+a=$(call user.add ticket="$SA" user="../x@emak.se" password=x)
+tap_is "a hostile user name is refused by the helper" "$(get status "$a")" invalid
+
+# --- setuid: the environment's config is ignored
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	cp "$HELPER" "$RUN/suid-helper"
+	chown root:root "$RUN/suid-helper"
+	chmod 4755 "$RUN/suid-helper"
+	a=$(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env QMAILADMIN_CONF="$RUN/qmailadmin.conf" \
+		python3 "$QA_SRCDIR/tests/lib/helper_client.py" "$RUN/suid-helper" whoami ticket="$SA")
+	tap_like "setuid: QMAILADMIN_CONF is ignored, the built-in path is used" \
+		"$(get detail "$a")" 'qmailadmin\.conf'
+	tap_unlike "setuid: the test config was not read" "$(get detail "$a")" "$RUN"
+fi
+
+tap_done
