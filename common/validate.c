@@ -29,7 +29,11 @@ static void copy_lower(char *dst, const char *src)
 
 int utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *p = (const unsigned char *)s, *end;
+
+	if (n == 0)
+		return 1;      /* also for s == NULL: no pointer arithmetic on NULL */
+	end = p + n;
 
 	while (p < end) {
 		unsigned c = *p;

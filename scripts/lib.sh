@@ -1,0 +1,351 @@
+# shellcheck shell=bash
+# lib.sh: shell functions shared by the tests, scripts/demo and the benchmarks
+# (sourced by bash). It starts private, throw-away services: each one in its
+# own session (setsid) so that stopping its process group also stops its
+# children (fcgiwrap's preforked workers, later Dovecot's), on 127.0.0.1 only,
+# with every file under a directory the caller owns. It never touches a
+# system-wide instance and never kills anything it did not start.
+#
+# Scripts that source it must not enable job control (set -m): setsid then
+# forks and the recorded pid would not be the process group.
+
+PATH=$PATH:/usr/sbin:/sbin	# nginx, fcgiwrap live in sbin
+
+QA_SVC_NAMES=()	# services started by svc_start, in start order
+QA_SVC_PIDS=()	# their pids, each also its process group id
+QA_SVC_LOGS=()	# their stdout+stderr files
+
+qa_die() {	# qa_die MESSAGE: print to stderr and fail
+	echo "error: $*" >&2
+	return 1
+}
+
+qa_now_ms() {	# milliseconds since the epoch, without forking
+	local t=${EPOCHREALTIME//[!0-9]/}
+	echo $((t / 1000))
+}
+
+# ---------------------------------------------------------------- packages
+
+ensure_packages() {	# ensure_packages PKG...: apt-get install those not installed
+	local pkg missing=()
+	for pkg in "$@"; do
+		dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' ||
+			missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		qa_die "missing packages: ${missing[*]} (install them, or run this as root)"
+		return 1
+	fi
+	echo "installing ${missing[*]}" >&2
+	local log
+	log=$(mktemp /tmp/qa-apt.XXXXXX)
+	if DEBIAN_FRONTEND=noninteractive apt-get update -q >"$log" 2>&1 &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			-o Dpkg::Options::=--force-confdef \
+			-o Dpkg::Options::=--force-confold "${missing[@]}" >>"$log" 2>&1; then
+		rm -f "$log"
+		return 0
+	fi
+	tail -n 30 "$log" >&2
+	rm -f "$log"
+	qa_die "apt-get install ${missing[*]} failed"
+}
+
+# ---------------------------------------------------------------- ports
+
+free_ports() {	# free_ports N: print N free TCP ports on 127.0.0.1, one per line
+	# Bind them all at once (so they differ), read the numbers, close.
+	# Another process may take one before we use it: callers retry once.
+	perl -MIO::Socket::INET -e '
+		my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1",
+			LocalPort => 0, Listen => 1) or die "bind: $!\n" } 1 .. $ARGV[0];
+		print $_->sockport, "\n" for @s;' "${1:-1}"
+}
+
+# ---------------------------------------------------------------- services
+
+svc_start() {	# svc_start NAME LOGFILE CMD...: run CMD in its own session
+	local name=$1 log=$2
+	shift 2
+	case $- in *m*) qa_die "svc_start: job control (set -m) is on"; return 1 ;; esac
+	setsid "$@" </dev/null >"$log" 2>&1 &
+	QA_SVC_NAMES+=("$name")
+	QA_SVC_PIDS+=("$!")
+	QA_SVC_LOGS+=("$log")
+}
+
+svc_pid() {	# svc_pid NAME: print the pid (= process group) of service NAME
+	local i
+	for i in "${!QA_SVC_NAMES[@]}"; do
+		[ "${QA_SVC_NAMES[$i]}" = "$1" ] && { echo "${QA_SVC_PIDS[$i]}"; return 0; }
+	done
+	return 1
+}
+
+svc_alive() {	# svc_alive NAME: is the service's first process still running?
+	local pid state
+	pid=$(svc_pid "$1") || return 1
+	# A dead child stays a zombie until bash reaps it: kill -0 would succeed.
+	state=$(awk '/^State:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+svc_all_alive() {	# svc_all_alive: succeed if every started service still runs
+	local name
+	for name in "${QA_SVC_NAMES[@]}"; do
+		svc_alive "$name" || { echo "service $name has exited" >&2; return 1; }
+	done
+}
+
+svc_bind_failed() {	# svc_bind_failed: has a service logged that its port was taken?
+	# (nginx would retry for 2 s before exiting: give up at once instead.)
+	[ ${#QA_SVC_LOGS[@]} -gt 0 ] && grep -q -s 'Address already in use' "${QA_SVC_LOGS[@]}"
+}
+
+svc_logs() {	# svc_logs [PREFIX]: print every service's log, each line prefixed
+	local i prefix=${1-}
+	for i in "${!QA_SVC_NAMES[@]}"; do
+		echo "${prefix}--- ${QA_SVC_NAMES[$i]} (${QA_SVC_LOGS[$i]})"
+		[ -f "${QA_SVC_LOGS[$i]}" ] && sed "s/^/${prefix}/" "${QA_SVC_LOGS[$i]}" | tail -n 60
+	done
+	return 0
+}
+
+svc_group_alive() {	# svc_group_alive PGID: does a live (non-zombie) process remain in it?
+	local stat line fields
+	for stat in /proc/[0-9]*/stat; do
+		read -r line 2>/dev/null <"$stat" || continue
+		# "pid (comm) state ppid pgrp ...": comm may hold spaces and ")"
+		read -r -a fields <<<"${line##*) }"
+		[ "${fields[2]}" = "$1" ] && [ "${fields[0]}" != Z ] && return 0
+	done
+	return 1
+}
+
+svc_stop_all() {	# svc_stop_all: TERM every process group, KILL after 1 s
+	local pid deadline alive
+	[ ${#QA_SVC_PIDS[@]} -eq 0 ] && return 0
+	for pid in "${QA_SVC_PIDS[@]}"; do
+		kill -TERM -- "-$pid" 2>/dev/null || true
+	done
+	deadline=$(($(qa_now_ms) + 1000))
+	while :; do
+		alive=0
+		for pid in "${QA_SVC_PIDS[@]}"; do
+			svc_group_alive "$pid" && { alive=1; break; }
+		done
+		[ $alive -eq 0 ] && break
+		[ "$(qa_now_ms)" -ge "$deadline" ] && break
+		sleep 0.02
+	done
+	for pid in "${QA_SVC_PIDS[@]}"; do
+		kill -KILL -- "-$pid" 2>/dev/null || true
+	done
+	for pid in "${QA_SVC_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	QA_SVC_NAMES=() QA_SVC_PIDS=() QA_SVC_LOGS=()
+}
+
+# ---------------------------------------------------------------- waiting
+# Each wait gives up at its deadline (seconds), and early when a service
+# started by svc_start has died: nothing would ever answer then.
+
+svc_wait() {	# svc_wait DEADLINE CMD...: poll CMD every 10 ms until it succeeds
+	local deadline=$(($(qa_now_ms) + $1 * 1000))
+	shift
+	until "$@" 2>/dev/null; do
+		svc_all_alive || return 1
+		svc_bind_failed && return 1
+		[ "$(qa_now_ms)" -ge "$deadline" ] && { echo "timed out: $*" >&2; return 1; }
+		sleep 0.01
+	done
+}
+
+qa_tcp_open() {	# qa_tcp_open HOST PORT: does something accept a connection?
+	(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+qa_http_up() {	# qa_http_up URL: an answer that is not a gateway error (502: no app yet)
+	local code
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1") || return 1
+	[ "$code" != 000 ] && [ "$code" != 502 ] && [ "$code" != 504 ]
+}
+
+svc_wait_tcp() {	# svc_wait_tcp HOST PORT DEADLINE
+	svc_wait "$3" qa_tcp_open "$1" "$2"
+}
+
+svc_wait_http() {	# svc_wait_http URL DEADLINE
+	svc_wait "$2" qa_http_up "$1"
+}
+
+svc_wait_file() {	# svc_wait_file PATH DEADLINE: e.g. a unix socket
+	svc_wait "$2" test -e "$1"
+}
+
+# ---------------------------------------------------------------- app config
+
+app_write_conf() {	# app_write_conf FILE SRCDIR RUNDIR [LINE...]: qmailadmin.conf
+	# LINEs ("key = value") are appended; a LINE's key replaces our default.
+	local file=$1 src=$2 run=$3 line extra
+	shift 3
+	local defaults=(
+		"templates_dir = $src/templates"
+		"static_url = /qmailadmin-static"
+		"tmp_dir = $run/tmp"
+		"max_body = 64K"
+		"max_upload = 1M"
+		"max_fields = 200"
+		"max_files = 10"
+		"default_lang = en"
+		"helper = $run/no-helper-yet"
+	)
+	mkdir -p "$run/tmp"
+	{
+		echo "# qmailadmin.conf written by scripts/lib.sh (app_write_conf)"
+		for line in "${defaults[@]}"; do
+			for extra in "$@"; do
+				[ "${extra%%[ =]*}" = "${line%% *}" ] && continue 2
+			done
+			echo "$line"
+		done
+		[ $# -eq 0 ] || printf '%s\n' "$@"
+	} >"$file"
+}
+
+# ---------------------------------------------------------------- web stack
+# One nginx on 127.0.0.1:PORT in front of the app:
+#   /cgi-bin/qmailadmin[/...]      FastCGI, app under spawn-fcgi  (PREFIX/app.sock)
+#   /cgi-bin/qmailadmin-cgi[/...]  the same binary as CGI via fcgiwrap (PREFIX/cgi.sock)
+#   /qmailadmin-static/            SRCDIR/static/
+# Set NGINX_EXTRA to add lines inside the server block (the benchmark does),
+# NGINX_ACCESS_LOG=off to disable the access log.
+
+nginx_write_conf() {	# nginx_write_conf PREFIX PORT APP SRCDIR
+	local p=$1 port=$2 app=$3 src=$4 user_line=
+	mkdir -p "$p/tmp" "$p/htdocs"
+	[ "$(id -u)" -eq 0 ] && user_line='user root root;	# workers must reach the 0600 sockets'
+	# Our own parameter list rather than /etc/nginx/fastcgi_params: that one
+	# also sets SCRIPT_NAME (sent twice, libfcgi takes the first copy and
+	# fcgiwrap the last) and, in newer Debian builds, HTTP_HOST.
+	cat >"$p/fastcgi_params" <<'EOF'
+fastcgi_param QUERY_STRING      $query_string;
+fastcgi_param REQUEST_METHOD    $request_method;
+fastcgi_param CONTENT_TYPE      $content_type;
+fastcgi_param CONTENT_LENGTH    $content_length;
+fastcgi_param REQUEST_URI       $request_uri;
+fastcgi_param DOCUMENT_URI      $document_uri;
+fastcgi_param DOCUMENT_ROOT     $document_root;
+fastcgi_param SERVER_PROTOCOL   $server_protocol;
+fastcgi_param REQUEST_SCHEME    $scheme;
+fastcgi_param HTTPS             $https if_not_empty;
+fastcgi_param GATEWAY_INTERFACE CGI/1.1;
+fastcgi_param SERVER_SOFTWARE   nginx;
+fastcgi_param REMOTE_ADDR       $remote_addr;
+fastcgi_param REMOTE_PORT       $remote_port;
+fastcgi_param SERVER_ADDR       $server_addr;
+fastcgi_param SERVER_PORT       $server_port;
+fastcgi_param SERVER_NAME       $server_name;
+EOF
+	cat >"$p/nginx.conf" <<EOF
+# Private nginx instance written by scripts/lib.sh (nginx_write_conf).
+# Start: nginx -p $p -c $p/nginx.conf -e stderr -g 'daemon off;'
+$user_line
+worker_processes 1;
+pid $p/nginx.pid;
+error_log stderr warn;
+events { worker_connections 256; }
+http {
+    access_log ${NGINX_ACCESS_LOG:-$p/access.log};
+    # Every temp path is set: the built-in ones are not writable unprivileged.
+    client_body_temp_path $p/tmp/body;
+    fastcgi_temp_path     $p/tmp/fastcgi;
+    proxy_temp_path       $p/tmp/proxy;
+    uwsgi_temp_path       $p/tmp/uwsgi;
+    scgi_temp_path        $p/tmp/scgi;
+    types {
+        text/html html; text/css css; image/svg+xml svg; image/png png;
+        application/javascript js;
+    }
+    default_type application/octet-stream;
+    server_tokens off;
+    log_not_found off;
+    # Above the app's max_upload, so that the app (not nginx) enforces it.
+    client_max_body_size 16m;
+
+    server {
+        listen 127.0.0.1:$port;
+        server_name localhost;
+        root $p/htdocs;
+
+        location = /cgi-bin/qmailadmin {
+            include $p/fastcgi_params;
+            fastcgi_param SCRIPT_NAME /cgi-bin/qmailadmin;
+            fastcgi_pass unix:$p/app.sock;
+        }
+        location /cgi-bin/qmailadmin/ {
+            include $p/fastcgi_params;
+            fastcgi_split_path_info ^(/cgi-bin/qmailadmin)(/.*)\$;
+            fastcgi_param SCRIPT_NAME \$fastcgi_script_name;
+            fastcgi_param PATH_INFO \$fastcgi_path_info;
+            fastcgi_pass unix:$p/app.sock;
+        }
+        # The same binary as plain CGI, run by fcgiwrap.
+        location = /cgi-bin/qmailadmin-cgi {
+            include $p/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME $app;
+            fastcgi_param SCRIPT_NAME /cgi-bin/qmailadmin-cgi;
+            fastcgi_pass unix:$p/cgi.sock;
+        }
+        location /cgi-bin/qmailadmin-cgi/ {
+            include $p/fastcgi_params;
+            fastcgi_split_path_info ^(/cgi-bin/qmailadmin-cgi)(/.*)\$;
+            fastcgi_param SCRIPT_FILENAME $app;
+            fastcgi_param SCRIPT_NAME \$fastcgi_script_name;
+            fastcgi_param PATH_INFO \$fastcgi_path_info;
+            fastcgi_pass unix:$p/cgi.sock;
+        }
+        location /qmailadmin-static/ {
+            alias $src/static/;
+        }
+${NGINX_EXTRA-}
+    }
+}
+EOF
+}
+
+nginx_start() {	# nginx_start PREFIX: start the instance nginx_write_conf wrote
+	svc_start nginx "$1/nginx.log" nginx -p "$1" -c "$1/nginx.conf" -e stderr -g 'daemon off;'
+}
+
+fcgi_start() {	# fcgi_start NAME SOCKET CMD...: CMD as a FastCGI server on SOCKET
+	local name=$1 sock=$2 cmd
+	shift 2
+	cmd=$(command -v "$1") || { qa_die "$1: not found"; return 1; }
+	shift
+	rm -f "$sock"
+	# spawn-fcgi wants a full path. -n: no fork, it execs CMD with the listening socket as fd 0, so
+	# the service's pid is the app's pid.
+	svc_start "$name" "${sock%.sock}.log" spawn-fcgi -n -s "$sock" -M 0600 -- "$cmd" "$@"
+}
+
+web_start() {	# web_start PREFIX PORT APP SRCDIR CONF: nginx + app + fcgiwrap, ready
+	local p=$1 port=$2 app=$3 src=$4 conf=$5
+	[ -x "$app" ] || { qa_die "no app binary at $app"; return 1; }
+	nginx_write_conf "$p" "$port" "$app" "$src"
+	export QMAILADMIN_CONF=$conf	# inherited by the app and by fcgiwrap's CGI children
+	fcgi_start app "$p/app.sock" "$app"
+	fcgi_start cgi "$p/cgi.sock" fcgiwrap -f -c 2
+	nginx_start "$p"
+	svc_wait_file "$p/app.sock" 10 &&
+		svc_wait_file "$p/cgi.sock" 10 &&
+		svc_wait_tcp 127.0.0.1 "$port" 10 &&
+		svc_wait_http "http://127.0.0.1:$port/cgi-bin/qmailadmin" 10
+}
+
+web_port_taken() {	# web_port_taken PREFIX: did nginx fail on a port in use?
+	grep -q -s 'Address already in use' "$1/nginx.log"
+}

@@ -1,0 +1,182 @@
+# shellcheck shell=bash disable=SC2034 # (variables set here are read by the tests)
+# harness.sh: the fixture of the integration tests (sourced after tap.sh).
+#
+# Sourcing it makes a private run directory RUN=/tmp/qa.XXXXXX, writes
+# $RUN/qmailadmin.conf, starts nginx in front of the app (FastCGI, and the
+# same binary as CGI through fcgiwrap) on a free port of 127.0.0.1, exports
+# BASE=http://127.0.0.1:PORT and installs a trap that stops everything on
+# exit. When a test fails, the services' logs are printed as TAP
+# diagnostics. RUN is removed afterwards unless KEEP=1.
+#
+# Set before sourcing:
+#   QA_EXTRA_CONF   extra qmailadmin.conf lines (a newline-separated string);
+#                   a key given here replaces the harness's default
+#   HARNESS_START   "web" (default) or "none" (only RUN, the config and the
+#                   trap: the test starts what it needs itself)
+# From make check: QA_SRCDIR, QA_BUILDDIR (both default to this checkout).
+#
+# Request helpers: http (through nginx) and cgi (the binary run from the
+# shell as a CGI program) both set STATUS, HEADERS and BODY; hdr NAME prints
+# one header of the last response. End a test with harness_done, not tap_done.
+
+: "${QA_SRCDIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${QA_BUILDDIR:=$QA_SRCDIR}"
+# shellcheck source=scripts/lib.sh
+. "$QA_SRCDIR/scripts/lib.sh"
+
+APP=$QA_BUILDDIR/qmailadmin
+RUN=
+BASE=
+
+harness_require() {	# harness_require CMD...: skip the whole test if one is missing
+	local cmd
+	for cmd in "$@"; do
+		command -v "$cmd" >/dev/null 2>&1 || tap_skip_all "$cmd is not installed"
+	done
+}
+
+harness_teardown() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [ "$rc" -ne 0 ] || [ "${TAP_FAILED:-0}" -ne 0 ]; then
+		echo "# service logs:"
+		svc_logs '#   '
+	fi
+	svc_stop_all
+	if [ -n "$RUN" ]; then
+		if [ "${KEEP:-0}" = 1 ]; then
+			echo "# KEEP=1: kept $RUN"
+		else
+			rm -rf "$RUN"
+		fi
+	fi
+	exit "$rc"
+}
+
+harness_init() {	# RUN, the app's config, HOME, the trap
+	RUN=$(mktemp -d /tmp/qa.XXXXXX)
+	trap harness_teardown EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	mkdir -p "$RUN/home" "$RUN/web"
+	local extra=()
+	[ -n "${QA_EXTRA_CONF-}" ] && mapfile -t extra <<<"$QA_EXTRA_CONF"
+	app_write_conf "$RUN/qmailadmin.conf" "$QA_SRCDIR" "$RUN" ${extra[@]+"${extra[@]}"}
+	export RUN HOME=$RUN/home QMAILADMIN_CONF=$RUN/qmailadmin.conf
+}
+
+harness_web_start() {	# nginx + app + fcgiwrap; a second port if the first was taken
+	local try port
+	[ -x "$APP" ] || tap_bail "no app binary at $APP (QA_BUILDDIR)"
+	for try in 1 2; do
+		port=$(free_ports 1)
+		if web_start "$RUN/web" "$port" "$APP" "$QA_SRCDIR" "$QMAILADMIN_CONF"; then
+			export BASE=http://127.0.0.1:$port
+			return 0
+		fi
+		if [ "$try" = 1 ] && web_port_taken "$RUN/web"; then
+			echo "# port $port was taken, retrying"
+			svc_stop_all
+			continue
+		fi
+		break
+	done
+	tap_bail "the web stack did not start"
+}
+
+harness_done() {	# final checks, then the plan and the exit status
+	tap_ok "no sanitizer report in the service logs" harness_logs_clean
+	tap_done
+}
+
+harness_logs_clean() {
+	local log
+	for log in "${QA_SVC_LOGS[@]}" "$RUN/cgi.err"; do
+		[ -f "$log" ] || continue
+		if grep -E -q 'Sanitizer|runtime error:' "$log"; then
+			grep -E -m 5 -A 10 'Sanitizer|runtime error:' "$log" | sed 's/^/#   /'
+			return 1
+		fi
+	done
+}
+
+# ---------------------------------------------------------------- requests
+
+STATUS='' HEADERS='' BODY='' CGI_RC=0
+
+http() {	# http [CURL-OPTION...] PATH: request $BASE$PATH with curl
+	local path=${!#}
+	local opts=("${@:1:$#-1}")
+	STATUS=$(curl -s --max-time 10 -o "$RUN/resp.body" -D "$RUN/resp.headers" \
+		-w '%{http_code}' ${opts[@]+"${opts[@]}"} "$BASE$path") || STATUS=000
+	HEADERS=$(tr -d '\r' <"$RUN/resp.headers")
+	BODY=$(cat "$RUN/resp.body")
+}
+
+cgi() {	# cgi METHOD PATH_INFO [VAR=value...] <STDIN: run the app as CGI
+	local method=$1 path_info=$2
+	shift 2
+	local env=(PATH="$PATH" QMAILADMIN_CONF="$QMAILADMIN_CONF"
+		GATEWAY_INTERFACE=CGI/1.1 SERVER_PROTOCOL=HTTP/1.1 SERVER_SOFTWARE=sh
+		SERVER_NAME=localhost SERVER_PORT=80 REMOTE_ADDR=127.0.0.1
+		REQUEST_METHOD="$method" SCRIPT_NAME=/cgi-bin/qmailadmin)
+	[ -n "$path_info" ] && env+=(PATH_INFO="$path_info")
+	local var
+	for var in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		[ -n "${!var-}" ] && env+=("$var=${!var}")
+	done
+	CGI_RC=0
+	env -i "${env[@]}" "$@" "$APP" >"$RUN/cgi.out" 2>>"$RUN/cgi.err" || CGI_RC=$?
+	# Headers end at the first empty line (CRLF or LF).
+	HEADERS=$(sed -n '/^\r\{0,1\}$/q; p' "$RUN/cgi.out" | tr -d '\r')
+	BODY=$(sed '1,/^\r\{0,1\}$/d' "$RUN/cgi.out")
+	STATUS=$(printf '%s\n' "$HEADERS" | sed -n 's/^[Ss]tatus: *\([0-9][0-9][0-9]\).*/\1/p')
+	# No Status line means 200 (CGI/1.1), but no headers at all is no answer.
+	[ -n "$STATUS" ] || { [ -n "$HEADERS" ] && STATUS=200; } || STATUS=000
+}
+
+hdr() {	# hdr NAME: the value of the first NAME header of the last response
+	printf '%s\n' "$HEADERS" | awk -v name="$1" '
+		index($0, ":") && tolower(substr($0, 1, index($0, ":") - 1)) == tolower(name) {
+			sub(/^[^:]*: */, ""); print; exit }'
+}
+
+cookie_value() {	# cookie_value NAME: NAME's value from the last response's Set-Cookie
+	printf '%s\n' "$HEADERS" | sed -n "s/^[Ss]et-[Cc]ookie: *$1=\([^;]*\).*/\1/p" | head -n 1
+}
+
+# ---------------------------------------------------------------- pages
+
+html_tag() {	# html_tag ID: the start tag of the element with id="ID" in BODY
+	printf '%s\n' "$BODY" | grep -o -E "<[a-zA-Z][^>]*[[:space:]]id=\"$1\"[^>]*>" | head -n 1
+}
+
+html_attr() {	# html_attr TAG NAME: the value of attribute NAME in start tag TAG
+	printf '%s\n' "$1" | sed -n "s/.*[[:space:]]$2=\"\([^\"]*\)\".*/\1/p"
+}
+
+html_h1() {	# html_h1: the text of BODY's first <h1>
+	printf '%s\n' "$BODY" | tr '\n' ' ' | grep -o -E '<h1[^>]*>[^<]*</h1>' | head -n 1 |
+		sed -E 's/<[^>]*>//g; s/^[[:space:]]+//; s/[[:space:]]+$//'
+}
+
+tap_security_headers() {	# tap_security_headers WHAT: headers every page carries
+	local csp
+	csp=$(hdr Content-Security-Policy)
+	tap_like "$1: CSP has default-src 'none'" "$csp" "default-src 'none'"
+	tap_like "$1: CSP has frame-ancestors 'none'" "$csp" "frame-ancestors 'none'"
+	tap_is "$1: X-Content-Type-Options" "$(hdr X-Content-Type-Options)" nosniff
+	tap_is "$1: Referrer-Policy" "$(hdr Referrer-Policy)" no-referrer
+	tap_is "$1: X-Frame-Options" "$(hdr X-Frame-Options)" DENY
+	tap_is "$1: Cache-Control" "$(hdr Cache-Control)" no-store
+}
+
+# ---------------------------------------------------------------- start
+
+harness_require nginx spawn-fcgi fcgiwrap curl perl
+harness_init
+case ${HARNESS_START:-web} in
+web) harness_web_start ;;
+none) ;;
+*) tap_bail "HARNESS_START=$HARNESS_START: want web or none" ;;
+esac
