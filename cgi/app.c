@@ -13,6 +13,7 @@
 #include "template.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct route {
@@ -20,12 +21,13 @@ struct route {
 	page_fn fn;
 };
 
-/* PATH_INFO -> page. The bare script URL is the login page for now; later it
- * becomes the logged-in user's start page. */
+/* PATH_INFO -> page. The bare script URL is the start page: the logged-in
+ * user's, or the login form. */
 static const struct route routes[] = {
-	{ "", page_login },
-	{ "/", page_login },
+	{ "", page_main },
+	{ "/", page_main },
 	{ "/login", page_login },
+	{ "/logout", page_logout },
 };
 
 static void set_limits(struct app *app)
@@ -69,6 +71,9 @@ int app_init(struct app *app, const char *conf_path, char *err, size_t errlen)
 		return -1;
 	}
 	resp_init(&app->resp);
+	/* The config's path goes to the helper only when it came from the
+	 * environment (tests); a setuid helper ignores it anyway. */
+	helper_init(&app->helper, app->conf.helper, getenv("QMAILADMIN_CONF"));
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "conf.h"
+#include "helper_client.h"
 #include "params.h"
 #include "response.h"
 
@@ -21,6 +22,7 @@ struct app {
 	struct catalogs *cats;
 	struct arena *arena;        /* reset at the start of every request */
 	struct response resp;       /* reused; reset per request */
+	struct helper helper;       /* how to run qmailadmin-helper */
 };
 
 /* Loads the config at conf_path, the templates and the catalogs. */

@@ -1,4 +1,4 @@
-/* csrf: double-submit tokens (see csrf.h). */
+/* csrf: double-submit and session-bound tokens (see csrf.h). */
 #include "config.h"
 
 #include "csrf.h"
@@ -9,6 +9,7 @@
 #include "request.h"
 #include "response.h"
 
+#include <openssl/evp.h>
 #include <string.h>
 
 #define TOKEN_BYTES 16
@@ -25,7 +26,28 @@ int csrf_well_formed(const char *t)
 	return 1;
 }
 
-const char *csrf_token(struct ctx *c)
+int csrf_session_token(const char *ticket, char out[33])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE], in[256];
+	size_t n = strlen(ticket), i;
+	unsigned int mdlen = 0;
+
+	if (n + 4 > sizeof(in))
+		return -1;
+	memcpy(in, ticket, n);
+	memcpy(in + n, "csrf", 4);
+	if (!EVP_Digest(in, n + 4, md, &mdlen, EVP_sha256(), NULL) || mdlen < TOKEN_BYTES)
+		return -1;
+	for (i = 0; i < TOKEN_BYTES; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 15];
+	}
+	out[2 * TOKEN_BYTES] = '\0';
+	return 0;
+}
+
+static const char *double_submit_token(struct ctx *c)
 {
 	const char *have = req_cookie(c->req, CSRF_COOKIE);
 	struct cookie_opts o;
@@ -45,16 +67,34 @@ const char *csrf_token(struct ctx *c)
 	return t;
 }
 
+const char *csrf_token(struct ctx *c)
+{
+	char *t;
+
+	if (!c->ticket)
+		return double_submit_token(c);
+	t = arena_alloc(c->a, 2 * TOKEN_BYTES + 1);
+	if (!t || csrf_session_token(c->ticket, t) < 0)
+		return NULL;
+	return t;
+}
+
 int csrf_ok(const struct ctx *c)
 {
-	const char *cookie = req_cookie(c->req, CSRF_COOKIE);
 	const char *field = req_form(c->req, CSRF_FIELD);
+	const char *want = req_cookie(c->req, CSRF_COOKIE);
+	char bound[2 * TOKEN_BYTES + 1];
 	unsigned char diff = 0;
 	size_t i;
 
-	if (!csrf_well_formed(cookie) || !csrf_well_formed(field))
+	if (c->ticket) {
+		if (csrf_session_token(c->ticket, bound) < 0)
+			return 0;
+		want = bound;
+	}
+	if (!csrf_well_formed(want) || !csrf_well_formed(field))
 		return 0;
 	for (i = 0; i < 2 * TOKEN_BYTES; i++)
-		diff |= (unsigned char)(cookie[i] ^ field[i]);
+		diff |= (unsigned char)(want[i] ^ field[i]);
 	return diff == 0;
 }

@@ -77,6 +77,8 @@ int main(int argc, char **argv)
 		}
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* Inherited SIG_IGN would reap the helper behind our back (waitpid). */
+	signal(SIGCHLD, SIG_DFL);
 	if (app_init(&app, conf_default_path(), err, sizeof(err)) < 0) {
 		fprintf(stderr, "qmailadmin: %s\n", err);
 		if (!check_only && FCGX_IsCGI())

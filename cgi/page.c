@@ -6,12 +6,15 @@
 
 #include "app.h"
 #include "arena.h"
+#include "auth.h"
 #include "csrf.h"
+#include "helper_client.h"
 #include "i18n.h"
 #include "request.h"
 #include "response.h"
 #include "template.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define LANG_COOKIE "qa_lang"
@@ -63,6 +66,7 @@ static void add_language_links(struct ctx *c)
 void page_setup(struct ctx *c)
 {
 	choose_language(c);
+	auth_setup(c);
 	c->data = tdict_new(c->a);
 	td_set(c->data, "lang", c->lang);
 	td_set(c->data, "base", c->req->script_name);
@@ -101,4 +105,24 @@ const char *ctx_url(const struct ctx *c, const char *path)
 	const char *u = arena_printf(c->a, "%s%s", c->req->script_name, path);
 
 	return u ? u : path;
+}
+
+/* Errors a user's request can cause are answered on the page; the others
+ * mean the server needs its administrator, so they go to the log (stderr:
+ * the FastCGI server's or the web server's error log). */
+static int server_trouble(enum qa_err code)
+{
+	return code == QA_ERR_IO || code == QA_ERR_CORRUPT || code == QA_ERR_PROTOCOL
+	       || code == QA_ERR_NOMEM || code == QA_ERR_LOCKED;
+}
+
+int ctx_helper(struct ctx *c, const char *op, const struct helper_arg *args, size_t nargs,
+               struct proto_answer *ans, struct qa_error *e)
+{
+	if (helper_call(&c->app->helper, c->a, op, args, nargs, ans, e) == 0)
+		return 0;
+	if (server_trouble(e->code))
+		fprintf(stderr, "qmailadmin: helper %s: %s: %s\n", op, qa_err_name(e->code),
+		        e->detail);
+	return -1;
 }

@@ -4,8 +4,13 @@
 #ifndef QA_PAGE_H
 #define QA_PAGE_H
 
+#include <stddef.h>
+
 struct app;
 struct catalog;
+struct helper_arg;
+struct proto_answer;
+struct qa_error;
 struct request;
 struct response;
 struct tdict;
@@ -19,6 +24,8 @@ struct ctx {
 	const struct catalog *cat;
 	const char *lang;
 	struct tdict *data;          /* the page's template data; base values set */
+	const char *ticket;          /* the qa_session ticket if well-formed, until it ends */
+	int had_session;             /* the request carried a qa_session cookie */
 };
 
 typedef void (*page_fn)(struct ctx *c);
@@ -40,8 +47,20 @@ const char *ctx_text(const struct ctx *c, const char *key);
 /* SCRIPT_NAME + path, e.g. ctx_url(c, "/login") = "/cgi-bin/qmailadmin/login". */
 const char *ctx_url(const struct ctx *c, const char *path);
 
+/* Runs one helper operation (helper_client.h) for this request; trouble on
+ * the server's side (no helper, timeout, store errors) goes to the log. */
+int ctx_helper(struct ctx *c, const char *op, const struct helper_arg *args, size_t nargs,
+               struct proto_answer *ans, struct qa_error *e);
+
+/* The login form with status, the user field filled in (user), and a
+ * notice (catalog key: logged out, session ended) or an error (catalog key). */
+void page_login_form(struct ctx *c, int status, const char *user, const char *notice,
+                     const char *error);
+
 /* Handlers. */
+void page_main(struct ctx *c);
 void page_login(struct ctx *c);
+void page_logout(struct ctx *c);
 void page_not_found(struct ctx *c);
 void page_error(struct ctx *c, int status);
 

@@ -216,6 +216,25 @@ app_write_conf() {	# app_write_conf FILE SRCDIR RUNDIR [LINE...]: qmailadmin.con
 	} >"$file"
 }
 
+store_layout() {	# store_layout DIR: a qmail + vpopmail tree and the helper's state dir
+	# under DIR; prints their qmailadmin.conf lines. As root the helper runs
+	# the domain stores as vpopmail_user, as it does when installed setuid;
+	# nobody plays vpopmail then (uid 0 never can: qmail refuses to deliver
+	# as root), so DIR must be reachable by nobody and the state dir its own.
+	local dir=$1 vuser vgroup
+	mkdir -p "$dir/qmail/control" "$dir/qmail/users" "$dir/vpopmail/etc" \
+		"$dir/vpopmail/bin" "$dir/state"
+	chmod 755 "$dir"
+	if [ "$(id -u)" -eq 0 ]; then
+		vuser=nobody vgroup=$(id -gn nobody)
+		chown "$vuser:$vgroup" "$dir/state"
+	else
+		vuser=$(id -un) vgroup=$(id -gn)
+	fi
+	printf '%s\n' "qmail_dir = $dir/qmail" "vpopmail_dir = $dir/vpopmail" \
+		"vpopmail_user = $vuser" "vpopmail_group = $vgroup" "state_dir = $dir/state"
+}
+
 # ---------------------------------------------------------------- web stack
 # One nginx on 127.0.0.1:PORT in front of the app:
 #   /cgi-bin/qmailadmin[/...]      FastCGI, app under spawn-fcgi  (PREFIX/app.sock)

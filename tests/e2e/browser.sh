@@ -1,9 +1,10 @@
 #!/bin/bash
 # shellcheck source-path=SCRIPTDIR/../..
 # browser.sh: runs login.js (playwright-core + Debian's chromium) against
-# the harness's web stack. Skipped when chromium, node or playwright-core is
-# missing. playwright-core is looked up in $QA_NODE_MODULES, then in
-# tests/e2e/node_modules (scripts/check installs it there with npm).
+# the harness's web stack, with the real helper and a store holding emak.se.
+# Skipped when chromium, node or playwright-core is missing. playwright-core
+# is looked up in $QA_NODE_MODULES, then in tests/e2e/node_modules
+# (scripts/check installs it there with npm).
 set -eu
 : "${QA_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 # shellcheck source=tests/lib/tap.sh
@@ -22,11 +23,14 @@ done
 [ -n "$NODE_PATH" ] || tap_skip_all "playwright-core is not installed (npm install in tests/e2e)"
 export NODE_PATH QA_CHROMIUM
 
+HARNESS_STORE=1	# the real helper on a store of our own
 # shellcheck source=tests/lib/harness.sh
 . "$QA_SRCDIR/tests/lib/harness.sh"	# also sets HOME=$RUN/home: chromium writes there
+"$CTL" domain add emak.se Postm4ster >/dev/null || tap_bail "qmailadmin-ctl domain add failed"
 
 rc=0
-node "$QA_SRCDIR/tests/e2e/login.js" "$BASE" >"$RUN/login.tap" 2>"$RUN/node.err" || rc=$?
+QA_HELPER_LINK=$RUN/bin/qmailadmin-helper \
+	node "$QA_SRCDIR/tests/e2e/login.js" "$BASE" >"$RUN/login.tap" 2>"$RUN/node.err" || rc=$?
 
 # login.js prints unnumbered results: number them into this test's plan.
 while IFS= read -r line; do

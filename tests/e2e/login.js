@@ -1,14 +1,20 @@
 'use strict';
-// login.js: the login page in a real browser, Debian's chromium driven by
-// playwright-core (no browser download). Run by tests/e2e/browser.sh:
+// login.js: the login page, logging in and out through the real helper, in a
+// real browser: Debian's chromium driven by playwright-core (no browser
+// download). Run by tests/e2e/browser.sh, which makes emak.se (postmaster
+// password Postm4ster) with qmailadmin-ctl first:
 //   node login.js BASE_URL
 // Prints unnumbered TAP lines ("ok - name", "not ok - name", "# ...");
 // browser.sh numbers them. Screenshots go to $QA_SCREENSHOT_DIR if set.
 
 const { chromium } = require('playwright-core');
+const fs = require('fs');
 const path = require('path');
 
 const base = process.argv[2];
+// The link the app's config names as its helper (tests/lib/harness.sh,
+// HARNESS_STORE=1): moved away for a moment to see the app without it.
+const helperLink = process.env.QA_HELPER_LINK || '';
 const shots = process.env.QA_SCREENSHOT_DIR || '';
 const executablePath = process.env.QA_CHROMIUM || '/usr/bin/chromium';
 let failed = 0;
@@ -36,6 +42,41 @@ function labelOf(page, id) {
   }, id);
 }
 
+function submitLogin(page) {
+  return Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.click('#login-submit'),
+  ]).then(async ([r]) => { await page.waitForLoadState('load'); return r; });
+}
+
+async function sessionCookie(context) {
+  return (await context.cookies()).find((c) => c.name === 'qa_session');
+}
+
+// Logs in as the postmaster from the login page, checks the start page in
+// language lang, logs out and checks the login page's notice.
+async function loginLogout(page, context, lang, t) {
+  await page.fill('#user', 'postmaster@emak.se');
+  await page.fill('#password', 'Postm4ster');
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/cgi-bin/qmailadmin/'),
+    page.click('#login-submit'),
+  ]);
+  is((await page.textContent('h1')).trim(), t.welcome, `${lang}: logged in, the start page says "${t.welcome}"`);
+  is((await page.textContent('#who-name')).trim(), 'postmaster@emak.se', `${lang}: it names the postmaster`);
+  is((await page.textContent('#who-role')).trim(), t.role, `${lang}: role "${t.role}"`);
+  const c = await sessionCookie(context);
+  ok(c && c.httpOnly && c.sameSite === 'Strict', `${lang}: the session cookie is HttpOnly and SameSite=Strict`,
+    JSON.stringify(c));
+  ok(c && c.expires === -1, `${lang}: the session cookie ends with the browser session`, JSON.stringify(c));
+  await screenshot(page, `main-${lang}.png`);
+  await Promise.all([page.waitForURL(/\/login\?notice=logged_out$/), page.click('#logout-submit')]);
+  is(((await page.textContent('#login-notice')) || '').trim(), t.loggedOut, `${lang}: logged out, and told so`);
+  ok(!(await sessionCookie(context)), `${lang}: the session cookie is gone`);
+  await page.goto(`${base}/cgi-bin/qmailadmin/`);
+  is((await page.textContent('h1')).trim(), t.login, `${lang}: the start page is the login form again`);
+}
+
 async function run(browser) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -45,8 +86,9 @@ async function run(browser) {
   // CSP violations there too), uncaught exceptions, violation events, and
   // sub-resources that failed to load.
   const problems = [];
-  // (Chromium also logs "Failed to load resource" for the 503 login answer,
-  // which is expected: failed sub-resources are caught by 'response' below.)
+  // (Chromium also logs "Failed to load resource" for the 401 and 503 login
+  // answers, which are expected: failed sub-resources are caught by
+  // 'response' below.)
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded'))
       problems.push(`console: ${m.text()}`);
@@ -94,27 +136,47 @@ async function run(browser) {
   is((await page.textContent('h1')).trim(), 'Logga in', 'plain URL again: still Swedish (cookie)');
   await screenshot(page, 'login-sv.png');
 
-  // ---- log in: no helper is installed yet, so 503 with the form again
-  await page.fill('#user', 'postmaster@example.test');
+  // ---- a wrong password: 401, the form again with the error
+  await page.fill('#user', 'postmaster@emak.se');
   await page.fill('#password', 'not-the-password');
-  const [post] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST'),
-    page.click('#login-submit'),
-  ]);
-  await page.waitForLoadState('load');
-  is(post.status(), 503, 'submit: 503 (no helper yet)');
-  is(new URL(post.url()).pathname, '/cgi-bin/qmailadmin/login', 'submit: posted to /login');
-  const error = page.locator('[role=alert], [id*=error], [class*=error]').first();
-  ok(await error.isVisible(), 'submit: an error message is shown');
-  ok(((await error.textContent()) || '').trim() !== '', 'submit: the error message has text');
-  is(await page.inputValue('#user'), 'postmaster@example.test', 'submit: the user name is kept');
-  is(await page.inputValue('#password'), '', 'submit: the password is not');
-  is(await page.getAttribute('html', 'lang'), 'sv', 'submit: still Swedish');
+  const post = await submitLogin(page);
+  is(post.status(), 401, 'wrong password: 401');
+  is(new URL(post.url()).pathname, '/cgi-bin/qmailadmin/login', 'wrong password: posted to /login');
+  const error = page.locator('#login-error');
+  ok(await error.isVisible(), 'wrong password: an error message is shown');
+  is(((await error.textContent()) || '').trim(), 'Fel adress eller lösenord.', 'wrong password: said in Swedish');
+  is(await page.inputValue('#user'), 'postmaster@emak.se', 'wrong password: the user name is kept');
+  is(await page.inputValue('#password'), '', 'wrong password: the password is not');
+  is(await page.getAttribute('html', 'lang'), 'sv', 'wrong password: still Swedish');
+  ok(!(await sessionCookie(context)), 'wrong password: no session cookie');
   await screenshot(page, 'login-error-sv.png');
 
-  // ---- and back to English
+  // ---- log in and out, in Swedish, then in English
+  await loginLogout(page, context, 'sv', {
+    welcome: 'Välkommen', role: 'Domänadministratör', loggedOut: 'Du är nu utloggad.', login: 'Logga in',
+  });
   await Promise.all([page.waitForURL(/lang=en/), page.click('#lang-en')]);
   is((await page.textContent('h1')).trim(), 'Log in', 'English link: h1 is "Log in"');
+  await loginLogout(page, context, 'en', {
+    welcome: 'Welcome', role: 'Domain administrator', loggedOut: 'You have been logged out.', login: 'Log in',
+  });
+
+  // ---- without its helper the app says it cannot log anyone in (503)
+  if (helperLink) {
+    fs.renameSync(helperLink, `${helperLink}.away`);
+    try {
+      await page.fill('#user', 'postmaster@emak.se');
+      await page.fill('#password', 'Postm4ster');
+      const down = await submitLogin(page);
+      is(down.status(), 503, 'no helper: 503');
+      const msg = ((await page.locator('#login-error').textContent()) || '').trim();
+      ok(/not possible right now/.test(msg), 'no helper: "not possible right now" is shown', msg);
+      is(await page.inputValue('#user'), 'postmaster@emak.se', 'no helper: the user name is kept');
+      await screenshot(page, 'login-unavailable-en.png');
+    } finally {
+      fs.renameSync(`${helperLink}.away`, helperLink);
+    }
+  }
 
   ok(problems.length === 0, 'no console errors, CSP violations or failed loads', problems.join('\n'));
   await context.close();

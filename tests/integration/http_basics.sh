@@ -2,7 +2,8 @@
 # shellcheck source-path=SCRIPTDIR/../..
 # http_basics.sh: the login page through nginx and FastCGI, as a browser
 # sees it: status, security headers, the form, the CSRF cookie, the login
-# POST (no helper is installed yet: 503), 404, 405, HEAD, the stylesheet.
+# POST (the harness configures no helper here: 503; tests/integration/login.sh
+# logs in through the real one), 404, 405, HEAD, the stylesheet.
 set -eu
 : "${QA_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 # shellcheck source=tests/lib/tap.sh
@@ -67,7 +68,7 @@ login --data "csrf=&user=bob&password=secret" -b "qa_csrf="
 tap_is "POST login with empty tokens: 403" "$STATUS" 403
 
 login --data "csrf=$token&user=bob%40example.test&password=secret" -b "qa_csrf=$token"
-tap_is "POST login with a matching token: 503 (no helper yet)" "$STATUS" 503
+tap_is "POST login with a matching token: 503 (no helper configured)" "$STATUS" 503
 tap_like "... shows the login form again" "$(html_tag login-form)" .
 tap_like "... with an error message" "$BODY" '(id|class)="[^"]*error'
 tap_is "... keeping the user name" "$(html_attr "$(html_tag user)" value)" "bob@example.test"

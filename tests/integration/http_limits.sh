@@ -53,7 +53,7 @@ tap_is "%00 inside a query value: 400" "$STATUS" 400
 # csrf, password, user and 197 more: max_fields exactly
 { printf 'csrf=%s&password=x&user=bob' "$token"; repeat 197 '&f=1'; } >"$RUN/200.form"
 post_form "$RUN/200.form"
-tap_is "max_fields fields: accepted (503, no helper yet)" "$STATUS" 503
+tap_is "max_fields fields: accepted (503, no helper configured)" "$STATUS" 503
 { printf 'csrf=%s&password=x&user=bob' "$token"; repeat 198 '&f=1'; } >"$RUN/201.form"
 post_form "$RUN/201.form"
 tap_is "max_fields + 1 fields: 413" "$STATUS" 413

@@ -13,6 +13,11 @@
 #                   a key given here replaces the harness's default
 #   HARNESS_START   "web" (default) or "none" (only RUN, the config and the
 #                   trap: the test starts what it needs itself)
+#   HARNESS_STORE   1: also a qmail + vpopmail tree and the helper's state
+#                   under RUN (store_layout in scripts/lib.sh), with the app's
+#                   helper = $RUN/bin/qmailadmin-helper, a link to the built
+#                   one (remove it to see the app without its helper). Fill
+#                   the store with $CTL (qmailadmin-ctl, same config).
 # From make check: QA_SRCDIR, QA_BUILDDIR (both default to this checkout).
 #
 # Request helpers: http (through nginx) and cgi (the binary run from the
@@ -25,6 +30,8 @@
 . "$QA_SRCDIR/scripts/lib.sh"
 
 APP=$QA_BUILDDIR/qmailadmin
+HELPER=$QA_BUILDDIR/qmailadmin-helper
+CTL=$QA_BUILDDIR/qmailadmin-ctl
 RUN=
 BASE=
 
@@ -59,10 +66,28 @@ harness_init() {	# RUN, the app's config, HOME, the trap
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	mkdir -p "$RUN/home" "$RUN/web"
-	local extra=()
+	local extra=() store=()
 	[ -n "${QA_EXTRA_CONF-}" ] && mapfile -t extra <<<"$QA_EXTRA_CONF"
-	app_write_conf "$RUN/qmailadmin.conf" "$QA_SRCDIR" "$RUN" ${extra[@]+"${extra[@]}"}
+	[ "${HARNESS_STORE:-0}" = 1 ] && harness_store store
+	app_write_conf "$RUN/qmailadmin.conf" "$QA_SRCDIR" "$RUN" \
+		${store[@]+"${store[@]}"} ${extra[@]+"${extra[@]}"}
 	export RUN HOME=$RUN/home QMAILADMIN_CONF=$RUN/qmailadmin.conf
+}
+
+harness_store() {	# harness_store ARRAY: lay out the store; its conf lines into ARRAY
+	# (less those whose key QA_EXTRA_CONF sets: there, the test's line wins)
+	local -n lines=$1
+	local line all=()
+	if [ ! -x "$HELPER" ] || [ ! -x "$CTL" ]; then
+		tap_bail "no qmailadmin-helper or qmailadmin-ctl in $QA_BUILDDIR"
+	fi
+	mapfile -t all < <(store_layout "$RUN")
+	mkdir -p "$RUN/bin"
+	ln -s "$HELPER" "$RUN/bin/qmailadmin-helper"
+	all+=("helper = $RUN/bin/qmailadmin-helper")
+	for line in "${all[@]}"; do
+		printf '%s\n' "${QA_EXTRA_CONF-}" | grep -q "^${line%% *}[ =]" || lines+=("$line")
+	done
 }
 
 harness_web_start() {	# nginx + app + fcgiwrap; a second port if the first was taken

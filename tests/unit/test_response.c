@@ -108,6 +108,7 @@ END_TEST
 START_TEST(status_texts)
 {
 	ck_assert_str_eq(status_text(413), "Content Too Large");
+	ck_assert_str_eq(status_text(401), "Unauthorized");
 	ck_assert_str_eq(status_text(503), "Service Unavailable");
 	ck_assert_str_eq(status_text(999), "Unknown");
 }

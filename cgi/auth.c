@@ -1,0 +1,99 @@
+/* auth: the qa_session cookie and the whoami check (see auth.h). */
+#include "config.h"
+
+#include "auth.h"
+
+#include "helper_client.h"
+#include "page.h"
+#include "request.h"
+#include "response.h"
+
+#include <string.h>
+
+static int hex_run(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+int auth_ticket_well_formed(const char *t)
+{
+	return t && strlen(t) == 32 + 1 + 64 && hex_run(t, 32) && t[32] == '.'
+	       && hex_run(t + 33, 64);
+}
+
+void auth_setup(struct ctx *c)
+{
+	const char *v = req_cookie(c->req, AUTH_COOKIE);
+
+	c->had_session = v && *v;
+	c->ticket = auth_ticket_well_formed(v) ? v : NULL;
+}
+
+static void set_cookie(struct ctx *c, const char *value, long max_age)
+{
+	struct cookie_opts o = { c->req->script_name, max_age, "Strict", c->req->https };
+
+	resp_cookie(c->resp, AUTH_COOKIE, value, &o);
+}
+
+void auth_start(struct ctx *c, const char *ticket)
+{
+	set_cookie(c, ticket, -1);
+	c->ticket = ticket;
+}
+
+void auth_end(struct ctx *c)
+{
+	set_cookie(c, "", 0);
+	c->ticket = NULL;
+}
+
+static void session_ended(struct ctx *c)
+{
+	auth_end(c);
+	page_login_form(c, 200, NULL, MSG("login.expired"), NULL);
+}
+
+int auth_require(struct ctx *c, struct proto_answer *who)
+{
+	struct helper_arg arg = { "ticket", c->ticket };
+	struct qa_error e;
+
+	if (!c->ticket) {
+		if (c->had_session)
+			session_ended(c);
+		else
+			page_login_form(c, 200, NULL, NULL, NULL);
+		return -1;
+	}
+	if (ctx_helper(c, "whoami", &arg, 1, who, &e) == 0 && who->nrec > 0)
+		return 0;
+	if (e.code == QA_ERR_EXPIRED)
+		session_ended(c);
+	else
+		page_error(c, 503);
+	return -1;
+}
+
+const char *auth_role_key(const char *role)
+{
+	static const struct {
+		const char *role;
+		const char *key;
+	} keys[] = {
+		{ "superadmin", MSG("role.superadmin") },
+		{ "domainadmin", MSG("role.domainadmin") },
+		{ "user", MSG("role.user") },
+	};
+	size_t i;
+
+	for (i = 0; role && i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(keys[i].role, role))
+			return keys[i].key;
+	return NULL;
+}
