@@ -55,7 +55,7 @@ static const struct cmd cmds[] = {
 	{ "user", "passwd", "user.passwd", { "user", "password" }, 1, "r", OUT_RECORD,
 	  "user passwd USER@DOMAIN [PASSWORD] [-r]   (prompts when no password is given)" },
 	{ "user", "quota", "user.mod", { "user", "quota" }, 2, "", OUT_NONE,
-	  "user quota USER@DOMAIN QUOTA   (e.g. 50M, 1G, NOQUOTA, 10485760S,1000C)" },
+	  "user quota USER@DOMAIN QUOTA   (e.g. 50M, 1024K, 52428800, NOQUOTA, 10485760S,1000C)" },
 	{ "user", "mod", "user.mod", { "user" }, 1, "cqf", OUT_NONE,
 	  "user mod USER@DOMAIN [-c NAME] [-q QUOTA] [-f FLAG,FLAG...]" },
 	{ "user", "list", "user.list", { "domain", "search" }, 1, "", OUT_USERS,

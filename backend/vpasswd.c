@@ -361,9 +361,9 @@ static int domdir_path(char *out, size_t cap, const char *domdir, const char *na
 
 int vpasswd_load(struct vpw_file *f, const char *domdir, struct qa_error *err)
 {
-	char path[PATH_MAX], *text;
+	char path[PATH_MAX], *text = NULL;
 	struct stat st;
-	size_t len;
+	size_t len = 0;
 	int fd, rc;
 
 	memset(f, 0, sizeof(*f));
