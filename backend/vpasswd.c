@@ -1,8 +1,9 @@
 /* vpasswd: reading and changing vpopmail's per-domain user table (see
- * vpasswd.h). The file is read whole and indexed by line start; nothing is
+ * vpasswd.h). The file is mapped whole and indexed by line start; nothing is
  * parsed until asked for, so a page of a 100,000-user domain costs one read
  * and one scan. Changes are planned as a list of pieces (runs of the old
- * text and new lines) that are written out without copying the old text.
+ * text and new lines) that are written out with one writev straight from
+ * the mapping, and the cdb is built in memory and written with one write.
  *
  * Must never: write a line vpopmail cannot read back, touch lines other
  * than the ones it was asked to change, or replace vpasswd without
@@ -21,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* Far above any real domain (~7 million users), low enough that a hostile
@@ -359,6 +362,49 @@ static int domdir_path(char *out, size_t cap, const char *domdir, const char *na
 	return 0;
 }
 
+/* The last file mapped, kept indexed: a change loads vpasswd once to check
+ * (store_vpop.c, without the lock) and again under the lock, and the second
+ * load is usually of the very same file. The kept mapping holds the inode,
+ * so its number cannot be reused: while the path opens to the same device
+ * and inode (and size, mtime and ctime agree) it is the same file, and
+ * vpasswd is never rewritten in place, only replaced by rename. The cache
+ * is dropped only when nothing loaded from it is still in use. */
+static struct {
+	int valid;
+	struct stat st;
+	struct vpw_file f;
+	size_t refs;
+} cache;
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
+	       && a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec
+	       && a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static void cache_drop(void)
+{
+	if (!cache.valid || cache.refs)
+		return;
+	cache.f.shared = 0;
+	vpasswd_free(&cache.f);
+	cache.valid = 0;
+}
+
+/* Hands f (just mapped and indexed) to the cache, if it may take it. */
+static void cache_keep(struct vpw_file *f, const struct stat *st)
+{
+	cache_drop();
+	if (cache.valid)
+		return;
+	cache.f = *f;
+	cache.st = *st;
+	cache.refs = 1;
+	cache.valid = 1;
+	f->shared = 1;
+}
+
 int vpasswd_load(struct vpw_file *f, const char *domdir, struct qa_error *err)
 {
 	char path[PATH_MAX], *text = NULL;
@@ -384,6 +430,35 @@ int vpasswd_load(struct vpw_file *f, const char *domdir, struct qa_error *err)
 		close(fd);
 		return qa_fail(err, QA_ERR_CORRUPT, "vpasswd", "%s too large", path);
 	}
+	if (cache.valid && same_file(&cache.st, &st)) {
+		close(fd);
+		*f = cache.f;
+		f->shared = 1;
+		cache.refs++;
+		return 0;
+	}
+	/* Map the file rather than copy it: vpasswd is only ever replaced by
+	 * rename (vpopmail and we write a temp file), never truncated in place,
+	 * so the mapping stays valid and keeps the old inode's bytes. A file
+	 * without its final '\n' is read instead, to add one in memory. */
+	if (st.st_size > 0) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+		               fd, 0);
+
+		if (m != MAP_FAILED && ((const char *)m)[st.st_size - 1] == '\n') {
+			close(fd);
+			f->text = m;
+			f->len = f->maplen = (size_t)st.st_size;
+			if (index_lines(f, err) < 0) {
+				vpasswd_free(f);
+				return -1;
+			}
+			cache_keep(f, &st);
+			return 0;
+		}
+		if (m != MAP_FAILED)
+			munmap(m, (size_t)st.st_size);
+	}
 	rc = read_all(fd, (size_t)st.st_size, &text, &len, err);
 	close(fd);
 	if (rc < 0)
@@ -393,7 +468,16 @@ int vpasswd_load(struct vpw_file *f, const char *domdir, struct qa_error *err)
 
 void vpasswd_free(struct vpw_file *f)
 {
-	free(f->text);
+	if (f->shared) {
+		if (cache.valid && cache.refs && f->text == cache.f.text)
+			cache.refs--;
+		memset(f, 0, sizeof(*f));
+		return;
+	}
+	if (f->maplen)
+		munmap(f->text, f->maplen);
+	else
+		free(f->text);
 	free(f->line);
 	memset(f, 0, sizeof(*f));
 }
@@ -611,8 +695,18 @@ static int add_records(struct cdbw *w, const struct plan *pl)
 	return 0;
 }
 
+static size_t plan_bytes(const struct plan *pl)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < pl->n; k++)
+		n += pl->v[k].n;
+	return n;
+}
+
+/* lines: about how many lines the plan holds (a size hint). */
 static int open_cdb(struct cdbw *w, const char *domdir, const struct plan *pl,
-                    struct qa_error *err)
+                    size_t lines, struct qa_error *err)
 {
 	char path[PATH_MAX];
 
@@ -620,7 +714,8 @@ static int open_cdb(struct cdbw *w, const char *domdir, const struct plan *pl,
 		return -1;
 	if (cdbw_open(w, path, 0600) < 0)
 		return qa_fail_errno(err, "vpasswd.cdb", "create temp for %s", path);
-	if (add_records(w, pl) < 0) {
+	cdbw_reserve(w, plan_bytes(pl), lines);
+	if (add_records(w, pl) < 0 || cdbw_write(w) < 0) {
 		qa_fail_errno(err, "vpasswd.cdb", "write %s", path);
 		cdbw_abort(w);
 		return -1;
@@ -632,30 +727,46 @@ static int open_cdb(struct cdbw *w, const char *domdir, const struct plan *pl,
  * renames vpasswd, then the cdb, so a reader never sees a cdb newer than
  * vpasswd. If the second rename fails the stale cdb is removed: vpopmail
  * rebuilds a missing cdb from vpasswd on its next lookup. */
-static int write_both(const char *domdir, const struct plan *pl, struct qa_error *err)
+static int write_both(const char *domdir, const struct plan *pl, size_t lines,
+                      struct qa_error *err)
 {
 	char path[PATH_MAX];
 	struct atomic_file af;
 	struct cdbw w;
+	struct iovec *iov;
 	size_t k;
 
-	if (pl->failed)
+	if (pl->failed || pl->n > INT_MAX)
 		return qa_fail(err, QA_ERR_NOMEM, "vpasswd", "out of memory");
 	if (domdir_path(path, sizeof(path), domdir, "vpasswd", err) < 0)
 		return -1;
-	if (atomic_open(&af, path, 0600) < 0)
+	iov = malloc((pl->n ? pl->n : 1) * sizeof(*iov));
+	if (!iov)
+		return qa_fail(err, QA_ERR_NOMEM, "vpasswd", "out of memory");
+	for (k = 0; k < pl->n; k++) {
+		iov[k].iov_base = (void *)pl->v[k].p;
+		iov[k].iov_len = pl->v[k].n;
+	}
+	if (atomic_open(&af, path, 0600) < 0) {
+		free(iov);
 		return qa_fail_errno(err, "vpasswd", "create temp for %s", path);
-	for (k = 0; k < pl->n; k++)
-		atomic_write(&af, pl->v[k].p, pl->v[k].n);
+	}
+	/* straight from the old file's mapping and the new lines */
+	atomic_writev(&af, iov, (int)pl->n);
+	free(iov);
 	if (af.failed) {
 		qa_fail_errno(err, "vpasswd", "write %s", path);
 		atomic_abort(&af);
 		return -1;
 	}
-	if (open_cdb(&w, domdir, pl, err) < 0) {
+	/* The disk writes vpasswd while the cdb is built, and the cdb while
+	 * vpasswd is fsync'ed and renamed; both fsyncs below still wait. */
+	atomic_start_sync(&af);
+	if (open_cdb(&w, domdir, pl, lines, err) < 0) {
 		atomic_abort(&af);
 		return -1;
 	}
+	atomic_start_sync(&w.af);
 	if (atomic_commit(&af) < 0) {
 		qa_fail_errno(err, "vpasswd", "replace %s", path);
 		cdbw_abort(&w);
@@ -731,7 +842,7 @@ static int rewrite_matches(const char *domdir, const char *name, const struct bu
 		hits++;
 	}
 	plan_old(&s.pl, &s.f, prev, s.f.n);
-	rc = hits ? write_both(domdir, &s.pl, err)
+	rc = hits ? write_both(domdir, &s.pl, s.f.n, err)
 	          : qa_fail(err, QA_ERR_NOT_FOUND, "name", "no user %s", name);
 	session_close(&s);
 	return rc;
@@ -767,7 +878,7 @@ int vpasswd_rebuild_cdb(const char *domdir, struct qa_error *err)
 	plan_old(&s.pl, &s.f, 0, s.f.n);
 	if (s.pl.failed)
 		qa_fail(err, QA_ERR_NOMEM, "vpasswd", "out of memory");
-	else if (open_cdb(&w, domdir, &s.pl, err) == 0) {
+	else if (open_cdb(&w, domdir, &s.pl, s.f.n, err) == 0) {
 		rc = cdbw_commit(&w);
 		if (rc < 0)
 			qa_fail_errno(err, "vpasswd.cdb", "replace the cdb in %s", domdir);
@@ -937,7 +1048,7 @@ int vpasswd_insert_many(const char *domdir, const struct vpw_entry *v, size_t n,
 	if (batch_check_absent(&b, &s.f, err) == 0) {
 		batch_place(&b, &s.f);
 		batch_plan(&b, &s.f, &s.pl);
-		rc = write_both(domdir, &s.pl, err);
+		rc = write_both(domdir, &s.pl, s.f.n + n, err);
 	}
 	session_close(&s);
 	batch_free(&b);

@@ -72,6 +72,8 @@ struct vpw_file {
 	size_t n;
 	size_t nameless;   /* lines without ':' (never entries; scans skip them) */
 	int sorted;        /* names in strcmp order: lookups binary search */
+	size_t maplen;     /* text is an mmap of the file (0: malloc'ed) */
+	int shared;        /* text and line belong to vpasswd.c's cache */
 };
 
 /* Reads DOMDIR/vpasswd. A missing file is an empty table. */

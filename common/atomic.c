@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 int fsync_parent(const char *path)
@@ -78,6 +79,48 @@ int atomic_write(struct atomic_file *f, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return f->failed ? -1 : 0;
+}
+
+int atomic_writev(struct atomic_file *f, const struct iovec *iov, int n)
+{
+	struct iovec v[64];
+	size_t skip = 0;     /* bytes of iov[0] already written */
+
+	while (n > 0 && !f->failed) {
+		int k, m = n < 64 ? n : 64;
+		ssize_t w;
+
+		for (k = 0; k < m; k++)
+			v[k] = iov[k];
+		v[0].iov_base = (char *)v[0].iov_base + skip;
+		v[0].iov_len -= skip;
+		w = writev(f->fd, v, m);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			f->failed = 1;
+			break;
+		}
+		/* w counts from iov[0] + skip */
+		w += (ssize_t)skip;
+		while (n > 0 && (size_t)w >= iov[0].iov_len) {
+			w -= (ssize_t)iov[0].iov_len;
+			iov++;
+			n--;
+		}
+		skip = (size_t)w;
+	}
+	return f->failed ? -1 : 0;
+}
+
+void atomic_start_sync(struct atomic_file *f)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (f->fd >= 0 && !f->failed)
+		(void)sync_file_range(f->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)f;
+#endif
 }
 
 int atomic_commit(struct atomic_file *f)

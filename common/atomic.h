@@ -23,6 +23,13 @@ int atomic_open(struct atomic_file *f, const char *path, mode_t mode);
 /* Optional: chown the new file before it is renamed into place. */
 void atomic_set_owner(struct atomic_file *f, uid_t uid, gid_t gid);
 int atomic_write(struct atomic_file *f, const void *p, size_t n);
+/* Writes iov[0..n) in order (writev, partial writes resumed). */
+struct iovec;
+int atomic_writev(struct atomic_file *f, const struct iovec *iov, int n);
+/* Optional, after the last write: starts the writeback of what was written
+ * without waiting for it, so it overlaps whatever the caller does before
+ * atomic_commit (whose fsync still waits for all of it). Never fails. */
+void atomic_start_sync(struct atomic_file *f);
 /* fsync, fchmod/fchown, rename, fsync dir. On any failure the temp file is
  * removed, the old file is untouched, and -1 is returned. */
 int atomic_commit(struct atomic_file *f);
