@@ -16,6 +16,7 @@ void resp_init(struct response *r)
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->headers, 64 * 1024);
 	buf_init(&r->body, 0);
+	buf_init(&r->wire, 0);
 	resp_reset(r);
 }
 
@@ -32,6 +33,7 @@ void resp_free(struct response *r)
 {
 	buf_free(&r->headers);
 	buf_free(&r->body);
+	buf_free(&r->wire);
 }
 
 static int token_ok(const char *s)
@@ -139,15 +141,16 @@ void resp_format_head(const struct response *r, struct buf *out)
 	buf_adds(out, "\r\n");
 }
 
-int resp_send(const struct response *r, struct io *io, int head_only)
+int resp_send(struct response *r, struct io *io, int head_only)
 {
-	struct buf head = BUF_INIT;
 	int rc;
 
-	resp_format_head(r, &head);
-	rc = buf_failed(&head) ? -1 : io_write(io, head.p, head.len);
+	/* The head is formatted into a buffer kept across requests, so a
+	 * FastCGI worker allocates nothing here once it has warmed up. */
+	buf_reset(&r->wire);
+	resp_format_head(r, &r->wire);
+	rc = buf_failed(&r->wire) ? -1 : io_write(io, r->wire.p, r->wire.len);
 	if (rc == 0 && !head_only && r->body.len)
 		rc = io_write(io, r->body.p, r->body.len);
-	buf_free(&head);
 	return rc;
 }

@@ -13,6 +13,7 @@ struct response {
 	int no_store;                /* Cache-Control: no-store (default on) */
 	struct buf headers;          /* extra "Name: value\r\n" lines */
 	struct buf body;
+	struct buf wire;             /* the head as sent; kept to reuse its memory */
 };
 
 struct cookie_opts {
@@ -41,7 +42,7 @@ int resp_redirect(struct response *r, const char *location);
 void resp_format_head(const struct response *r, struct buf *out);
 
 /* Writes head and (unless head_only) body. -1 when the client went away. */
-int resp_send(const struct response *r, struct io *io, int head_only);
+int resp_send(struct response *r, struct io *io, int head_only);
 
 const char *status_text(int status);
 
