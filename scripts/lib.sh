@@ -28,29 +28,29 @@ qa_now_ms() {	# milliseconds since the epoch, without forking
 # ---------------------------------------------------------------- packages
 
 ensure_packages() {	# ensure_packages PKG...: apt-get install those not installed
-	local pkg missing=()
+	local pkg absent=()
 	for pkg in "$@"; do
 		dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' ||
-			missing+=("$pkg")
+			absent+=("$pkg")
 	done
-	[ ${#missing[@]} -eq 0 ] && return 0
+	[ ${#absent[@]} -eq 0 ] && return 0
 	if [ "$(id -u)" -ne 0 ]; then
-		qa_die "missing packages: ${missing[*]} (install them, or run this as root)"
+		qa_die "missing packages: ${absent[*]} (install them, or run this as root)"
 		return 1
 	fi
-	echo "installing ${missing[*]}" >&2
+	echo "installing ${absent[*]}" >&2
 	local log
 	log=$(mktemp /tmp/qa-apt.XXXXXX)
 	if DEBIAN_FRONTEND=noninteractive apt-get update -q >"$log" 2>&1 &&
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 			-o Dpkg::Options::=--force-confdef \
-			-o Dpkg::Options::=--force-confold "${missing[@]}" >>"$log" 2>&1; then
+			-o Dpkg::Options::=--force-confold "${absent[@]}" >>"$log" 2>&1; then
 		rm -f "$log"
 		return 0
 	fi
 	tail -n 30 "$log" >&2
 	rm -f "$log"
-	qa_die "apt-get install ${missing[*]} failed"
+	qa_die "apt-get install ${absent[*]} failed"
 }
 
 # ---------------------------------------------------------------- ports

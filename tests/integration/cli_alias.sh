@@ -10,6 +10,8 @@ set -eu
 : "${QA_BUILDDIR:=$QA_SRCDIR}"
 # shellcheck source=tests/lib/tap.sh
 . "$QA_SRCDIR/tests/lib/tap.sh"
+# shellcheck source=scripts/lib.sh
+. "$QA_SRCDIR/scripts/lib.sh"
 
 CTL=$QA_BUILDDIR/qmailadmin-ctl
 [ -x "$CTL" ] || tap_bail "no qmailadmin-ctl at $CTL (QA_BUILDDIR)"
@@ -17,26 +19,12 @@ CTL=$QA_BUILDDIR/qmailadmin-ctl
 RUN=$(mktemp -d /tmp/qa-cli.XXXXXX)
 trap '[ "${KEEP:-0}" = 1 ] || rm -rf "$RUN"' EXIT
 # As root the CLI becomes the vpopmail user (nobody here): it must reach RUN.
-chmod 755 "$RUN"
-mkdir -p "$RUN/var/qmail/control" "$RUN/var/qmail/users" "$RUN/home/vpopmail" "$RUN/state"
-if [ "$(id -u)" -eq 0 ]; then
-	vuser=nobody vgroup=$(id -gn nobody)
-	chown "$vuser:$vgroup" "$RUN/state"
-else
-	vuser=$(id -un) vgroup=$(id -gn)
-fi
-cat >"$RUN/qmailadmin.conf" <<EOF
-qmail_dir = $RUN/var/qmail
-vpopmail_dir = $RUN/home/vpopmail
-vpopmail_user = $vuser
-vpopmail_group = $vgroup
-state_dir = $RUN/state
-qmail_reload = none
-templates_dir = $QA_SRCDIR/templates
-tmp_dir = $RUN
-EOF
+mapfile -t store < <(store_layout "$RUN")
+VP=$RUN/vpopmail
+printf '%s\n' "${store[@]}" "qmail_reload = none" "templates_dir = $QA_SRCDIR/templates" \
+	"tmp_dir = $RUN" >"$RUN/qmailadmin.conf"
 export QMAILADMIN_CONF=$RUN/qmailadmin.conf
-DOM=$RUN/home/vpopmail/domains/emak.se
+DOM=$VP/domains/emak.se
 OUT='' RC=0
 
 ctl() {	# ctl ARGS...: runs qmailadmin-ctl; OUT = stdout and stderr, RC = status
@@ -55,8 +43,8 @@ file_is() {	# file_is NAME PATH CONTENT: PATH holds exactly CONTENT (printf form
 }
 
 snapshot() {	# every path under RUN's trees with type, mode, size and checksum
-	(cd "$RUN" && find home var -printf '%p %y %m %s\n' | sort &&
-		find home var -type f -print0 | sort -z | xargs -0 md5sum)
+	(cd "$RUN" && find qmail vpopmail -printf '%p %y %m %s\n' | sort &&
+		find qmail vpopmail -type f -print0 | sort -z | xargs -0 md5sum)
 }
 
 # The first run makes the helper's state (its key) as the vpopmail user;
@@ -111,7 +99,7 @@ ctl forward clear joe@emak.se
 tap_ok "forward clear: normal delivery, no .qmail" test ! -e "$JOEDIR/.qmail"
 
 # ---- catch-all
-VD="| $RUN/home/vpopmail/bin/vdelivermail ''"
+VD="| $VP/bin/vdelivermail ''"
 ctl catchall set emak.se user joe
 file_is "catch-all to a mailbox" "$DOM/.qmail-default" "$VD joe@emak.se\n"
 ctl catchall show emak.se

@@ -6,6 +6,7 @@
 # description in common/proto.h.
 set -u
 . "$QA_SRCDIR/tests/lib/tap.sh"
+. "$QA_SRCDIR/scripts/lib.sh"
 
 HELPER=$QA_BUILDDIR/qmailadmin-helper
 CTL=$QA_BUILDDIR/qmailadmin-ctl
@@ -15,28 +16,11 @@ command -v python3 >/dev/null || tap_skip_all "python3 missing"
 RUN=$(mktemp -d /tmp/qa-helper.XXXXXX)
 cleanup() { [ "${KEEP-}" = 1 ] || rm -rf "$RUN"; }
 trap cleanup EXIT
-mkdir -p "$RUN/qmail/control" "$RUN/qmail/users" "$RUN/vpopmail/etc" "$RUN/vpopmail/bin" \
-	"$RUN/state"
 # As root the helper becomes the vpopmail user for most operations, as it
-# does when installed setuid; nobody plays vpopmail here (uid 0 never can:
-# qmail refuses to deliver as root).
-chmod 755 "$RUN"
-if [ "$(id -u)" = 0 ]; then
-	VUSER=nobody VGROUP=$(id -gn nobody)
-	chown "$VUSER:$VGROUP" "$RUN/state"
-else
-	VUSER=$(id -un) VGROUP=$(id -gn)
-fi
+# does when installed setuid (store_layout in scripts/lib.sh).
+mapfile -t store < <(store_layout "$RUN")
 write_conf() {	# write_conf [extra lines]
-	cat >"$RUN/qmailadmin.conf" <<CONF
-qmail_dir = $RUN/qmail
-vpopmail_dir = $RUN/vpopmail
-vpopmail_user = $VUSER
-vpopmail_group = $VGROUP
-state_dir = $RUN/state
-login_fail_limit = 3
-$*
-CONF
+	printf '%s\n' "${store[@]}" "login_fail_limit = 3" "$*" >"$RUN/qmailadmin.conf"
 }
 write_conf
 export QMAILADMIN_CONF=$RUN/qmailadmin.conf

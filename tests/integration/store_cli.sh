@@ -13,6 +13,8 @@ set -eu
 : "${QA_BUILDDIR:=$QA_SRCDIR}"
 # shellcheck source=tests/lib/tap.sh
 . "$QA_SRCDIR/tests/lib/tap.sh"
+# shellcheck source=scripts/lib.sh
+. "$QA_SRCDIR/scripts/lib.sh"
 
 CTL=$QA_BUILDDIR/qmailadmin-ctl
 [ -x "$CTL" ] || tap_bail "no qmailadmin-ctl at $CTL (QA_BUILDDIR)"
@@ -23,26 +25,15 @@ done
 RUN=$(mktemp -d /tmp/qa-store-cli.XXXXXX)
 trap '[ "${KEEP:-0}" = 1 ] || rm -rf "$RUN"' EXIT
 # As root the CLI becomes the vpopmail user (nobody here): it must reach RUN.
-chmod 755 "$RUN"
-Q=$RUN/var/qmail
-VP=$RUN/home/vpopmail
-mkdir -p "$Q/control" "$Q/users" "$VP/bin" "$VP/etc" "$RUN/state" "$RUN/bin"
+mapfile -t store < <(store_layout "$RUN")
+Q=$RUN/qmail
+VP=$RUN/vpopmail
+mkdir -p "$RUN/bin"
 : >"$Q/control/locals"
-if [ "$(id -u)" -eq 0 ]; then
-	vuser=nobody vgroup=$(id -gn nobody)
-	chown "$vuser:$vgroup" "$RUN/state" "$VP"
-else
-	vuser=$(id -un) vgroup=$(id -gn)
-fi
+vuser=$(printf '%s\n' "${store[@]}" | sed -n 's/^vpopmail_user = //p')
+vgroup=$(printf '%s\n' "${store[@]}" | sed -n 's/^vpopmail_group = //p')
 VUID=$(id -u "$vuser") VGID=$(getent group "$vgroup" | cut -d: -f3)
-cat >"$RUN/qmailadmin.conf" <<EOF
-qmail_dir = $Q
-vpopmail_dir = $VP
-vpopmail_user = $vuser
-vpopmail_group = $vgroup
-state_dir = $RUN/state
-qmail_reload = none
-EOF
+printf '%s\n' "${store[@]}" "qmail_reload = none" >"$RUN/qmailadmin.conf"
 export QMAILADMIN_CONF=$RUN/qmailadmin.conf
 for name in qmailadmin-ctl vadddomain vdeldomain vadduser vdeluser vpasswd; do
 	ln -s "$CTL" "$RUN/bin/$name"
@@ -220,8 +211,8 @@ tap_ok "every domain's vpasswd.cdb holds its vpasswd" all_cdbs_agree
 run vadddomain emak.se Postm4ster
 run vadduser klient1@emak.se Klient1pw
 snapshot() {	# every path of the trees with type, mode, size; every file's checksum
-	(cd "$RUN" && find home var -printf '%p %y %m %s\n' | LC_ALL=C sort &&
-		find home var -type f -print0 | LC_ALL=C sort -z | xargs -0 md5sum)
+	(cd "$RUN" && find qmail vpopmail -printf '%p %y %m %s\n' | LC_ALL=C sort &&
+		find qmail vpopmail -type f -print0 | LC_ALL=C sort -z | xargs -0 md5sum)
 }
 BEFORE=$(snapshot)
 

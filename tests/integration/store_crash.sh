@@ -21,6 +21,8 @@ set -eu
 : "${QA_BUILDDIR:=$QA_SRCDIR}"
 # shellcheck source=tests/lib/tap.sh
 . "$QA_SRCDIR/tests/lib/tap.sh"
+# shellcheck source=scripts/lib.sh
+. "$QA_SRCDIR/scripts/lib.sh"
 
 CTL=$QA_BUILDDIR/qmailadmin-ctl
 [ -x "$CTL" ] || tap_bail "no qmailadmin-ctl at $CTL (QA_BUILDDIR)"
@@ -30,25 +32,11 @@ USERS=${STORE_CRASH_USERS:-10000}
 
 RUN=$(mktemp -d /tmp/qa-store-crash.XXXXXX)
 trap '[ "${KEEP:-0}" = 1 ] || rm -rf "$RUN"' EXIT
-chmod 755 "$RUN"
-Q=$RUN/var/qmail
-VP=$RUN/home/vpopmail
-mkdir -p "$Q/control" "$Q/users" "$VP/etc" "$RUN/state"
+mapfile -t store < <(store_layout "$RUN")
+Q=$RUN/qmail
+VP=$RUN/vpopmail
 : >"$Q/control/locals"
-if [ "$(id -u)" -eq 0 ]; then
-	vuser=nobody vgroup=$(id -gn nobody)
-	chown "$vuser:$vgroup" "$RUN/state" "$VP"
-else
-	vuser=$(id -un) vgroup=$(id -gn)
-fi
-cat >"$RUN/qmailadmin.conf" <<EOF
-qmail_dir = $Q
-vpopmail_dir = $VP
-vpopmail_user = $vuser
-vpopmail_group = $vgroup
-state_dir = $RUN/state
-qmail_reload = none
-EOF
+printf '%s\n' "${store[@]}" "qmail_reload = none" >"$RUN/qmailadmin.conf"
 export QMAILADMIN_CONF=$RUN/qmailadmin.conf
 DOM=$VP/domains/big.test
 HASH='$6$saltsalt$0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnop'

@@ -1,5 +1,6 @@
 /* qmail_tree.h: helpers for the unit tests of the qmail/vpopmail store
- * (test_assign, test_control, test_dotqmail): temp roots laid out like
+ * (test_assign, test_control, test_dotqmail, test_dircontrol, test_quota,
+ * test_vlimits, test_vpasswd): temp roots laid out like
  * /var/qmail and ~vpopmail, the golden fixtures written by the real tools,
  * whole-tree snapshots (to prove a refused request changed nothing) and
  * cdb dumps. Test code only: it may abort the test, never the library. */
@@ -114,6 +115,49 @@ static inline void tree_same_file(const char *got, const char *want)
 	buf_free(&a);
 	buf_free(&b);
 	ck_assert_msg(same, "%s differs from %s", got, want);
+}
+
+/* ---- one fresh temp root per test ----
+ * tcase_add_checked_fixture(tc, tree_setup, tree_teardown); then tree_at()
+ * names a path under it, tree_put_text() writes one, tree_text() reads one. */
+
+static char tree_root[64];
+
+static inline void tree_setup(void)
+{
+	tree_mkroot(tree_root, sizeof(tree_root));
+}
+
+static inline void tree_teardown(void)
+{
+	tree_rm(tree_root);
+}
+
+/* tree_root/rel, in one of 8 rotating buffers (a call may take several). */
+static inline const char *tree_at(const char *rel)
+{
+	static char p[8][512];
+	static int k;
+
+	k = (k + 1) % 8;
+	snprintf(p[k], sizeof(p[k]), "%s/%s", tree_root, rel);
+	return p[k];
+}
+
+/* Writes text to tree_root/rel. */
+static inline void tree_put_text(const char *rel, const char *text)
+{
+	tree_put(tree_at(rel), text, strlen(text));
+}
+
+/* The file's content (valid until the next call), or NULL when unreadable. */
+static inline const char *tree_text(const char *path)
+{
+	static struct buf b;
+
+	if (tree_slurp(path, &b) < 0)
+		return NULL;
+	return buf_cstr(&b);
 }
 
 /* ---- snapshots: every path under a root with type, mode and content ---- */

@@ -10,28 +10,6 @@
 
 #include <string.h>
 
-static char root[64];
-
-static void setup(void)
-{
-	tree_mkroot(root, sizeof(root));
-}
-
-static void teardown(void)
-{
-	tree_rm(root);
-}
-
-static const char *at(const char *rel)
-{
-	static char p[8][512];
-	static int k;
-
-	k = (k + 1) % 8;
-	snprintf(p[k], sizeof(p[k]), "%s/%s", root, rel);
-	return p[k];
-}
-
 static const char *fixture(const char *snap, const char *rel)
 {
 	static char p[4][512];
@@ -40,20 +18,6 @@ static const char *fixture(const char *snap, const char *rel)
 	k = (k + 1) % 4;
 	snprintf(p[k], sizeof(p[k]), "%s/%s/home/vpopmail/domains/%s", fixtures(), snap, rel);
 	return p[k];
-}
-
-static const char *slurp(const char *path)
-{
-	static struct buf b;
-
-	if (tree_slurp(path, &b) < 0)
-		return NULL;
-	return buf_cstr(&b);
-}
-
-static void put(const char *rel, const char *text)
-{
-	tree_put(at(rel), text, strlen(text));
 }
 
 static void take(const char *dir, int use_free, const char *want)
@@ -142,13 +106,13 @@ START_TEST(first_and_later_writes_match_01_and_02)
 {
 	if (!fixtures())
 		return;
-	take(root, 1, "");
-	tree_same_file(at(".dir-control"), fixture("01-emak-domain-added", "emak.se/.dir-control"));
-	take(root, 1, "");
-	take(root, 1, "");
-	take(root, 1, "");
-	tree_same_file(at(".dir-control"), fixture("02-emak-users-added", "emak.se/.dir-control"));
-	ck_assert_int_eq(access(at(".dir_control_free"), F_OK), -1);
+	take(tree_root, 1, "");
+	tree_same_file(tree_at(".dir-control"), fixture("01-emak-domain-added", "emak.se/.dir-control"));
+	take(tree_root, 1, "");
+	take(tree_root, 1, "");
+	take(tree_root, 1, "");
+	tree_same_file(tree_at(".dir-control"), fixture("02-emak-users-added", "emak.se/.dir-control"));
+	ck_assert_int_eq(access(tree_at(".dir_control_free"), F_OK), -1);
 }
 END_TEST
 
@@ -160,25 +124,25 @@ START_TEST(deletes_match_04_and_the_domains_level_05_06)
 
 	if (!fixtures())
 		return;
-	take(root, 1, "");
-	take(root, 1, "");
-	take(root, 1, "");
-	take(root, 1, "");
+	take(tree_root, 1, "");
+	take(tree_root, 1, "");
+	take(tree_root, 1, "");
+	take(tree_root, 1, "");
 	ck_assert_int_eq(dirctl_hash_of("/home/vpopmail/domains/emak.se",
 	                                "/home/vpopmail/domains/emak.se/lars.jonsson",
 	                                "lars.jonsson", hash, sizeof(hash), NULL), 0);
 	ck_assert_str_eq(hash, "");
-	ck_assert_int_eq(dirctl_give_back(root, 1, hash, NULL), 0);
-	tree_same_file(at(".dir-control"), fixture("04-emak-user-deleted", "emak.se/.dir-control"));
-	ck_assert_int_eq(access(at(".dir_control_free"), F_OK), -1);
+	ck_assert_int_eq(dirctl_give_back(tree_root, 1, hash, NULL), 0);
+	tree_same_file(tree_at(".dir-control"), fixture("04-emak-user-deleted", "emak.se/.dir-control"));
+	ck_assert_int_eq(access(tree_at(".dir_control_free"), F_OK), -1);
 
-	tree_mkdirs(root, "domains");
-	take(at("domains"), 0, "");
-	tree_same_file(at("domains/.dir-control"), fixture("01-emak-domain-added", ".dir-control"));
-	ck_assert_int_eq(dirctl_give_back(at("domains"), 0, "", NULL), 0);
-	tree_same_file(at("domains/.dir-control"), fixture("05-emak-domain-deleted", ".dir-control"));
-	take(at("domains"), 0, "");
-	tree_same_file(at("domains/.dir-control"), fixture("06-big-150-users", ".dir-control"));
+	tree_mkdirs(tree_root, "domains");
+	take(tree_at("domains"), 0, "");
+	tree_same_file(tree_at("domains/.dir-control"), fixture("01-emak-domain-added", ".dir-control"));
+	ck_assert_int_eq(dirctl_give_back(tree_at("domains"), 0, "", NULL), 0);
+	tree_same_file(tree_at("domains/.dir-control"), fixture("05-emak-domain-deleted", ".dir-control"));
+	take(tree_at("domains"), 0, "");
+	tree_same_file(tree_at("domains/.dir-control"), fixture("06-big-150-users", ".dir-control"));
 }
 END_TEST
 
@@ -206,11 +170,11 @@ START_TEST(replaying_150_adds_matches_06)
 			f[k] = strsep(&s, ":");
 		ck_assert_int_eq(dirctl_hash_of("/home/vpopmail/domains/big.test", f[5], f[0], hash,
 		                                sizeof(hash), NULL), 0);
-		take(root, 1, hash);
+		take(tree_root, 1, hash);
 		p = nl + 1;
 	}
 	ck_assert_int_eq(users, 151);
-	tree_same_file(at(".dir-control"), fixture("06-big-150-users", "big.test/.dir-control"));
+	tree_same_file(tree_at(".dir-control"), fixture("06-big-150-users", "big.test/.dir-control"));
 	buf_free(&text);
 }
 END_TEST
@@ -269,18 +233,21 @@ START_TEST(deleted_places_are_reused_first)
 	int i;
 
 	for (i = 0; i < 250; i++)
-		take(root, 1, NULL);
-	ck_assert_int_eq(dirctl_give_back(root, 1, "0", NULL), 0);
-	ck_assert_int_eq(dirctl_give_back(root, 1, "1", NULL), 0);
-	ck_assert_str_eq(slurp(at(".dir_control_free")), "0\n1\n");
-	ck_assert_str_eq(slurp(at(".dir-control")), "248\n0\n3\n0 0 0\n61 61 61\n0 2 2\n1 0 0\n1\n");
-	take(root, 1, "0");
-	ck_assert_str_eq(slurp(at(".dir_control_free")), "1\n");
-	ck_assert_str_eq(slurp(at(".dir-control")), "249\n0\n3\n0 0 0\n61 61 61\n0 2 2\n1 0 0\n1\n");
-	take(root, 1, "1");
-	take(root, 1, "1");        /* list empty: .dir-control again (250) */
-	ck_assert_str_eq(slurp(at(".dir_control_free")), "");
-	ck_assert_str_eq(slurp(at(".dir-control")), "251\n0\n3\n0 0 0\n61 61 61\n0 2 2\n1 0 0\n1\n");
+		take(tree_root, 1, NULL);
+	ck_assert_int_eq(dirctl_give_back(tree_root, 1, "0", NULL), 0);
+	ck_assert_int_eq(dirctl_give_back(tree_root, 1, "1", NULL), 0);
+	ck_assert_str_eq(tree_text(tree_at(".dir_control_free")), "0\n1\n");
+	ck_assert_str_eq(tree_text(tree_at(".dir-control")),
+	                 "248\n0\n3\n0 0 0\n61 61 61\n0 2 2\n1 0 0\n1\n");
+	take(tree_root, 1, "0");
+	ck_assert_str_eq(tree_text(tree_at(".dir_control_free")), "1\n");
+	ck_assert_str_eq(tree_text(tree_at(".dir-control")),
+	                 "249\n0\n3\n0 0 0\n61 61 61\n0 2 2\n1 0 0\n1\n");
+	take(tree_root, 1, "1");
+	take(tree_root, 1, "1");        /* list empty: .dir-control again (250) */
+	ck_assert_str_eq(tree_text(tree_at(".dir_control_free")), "");
+	ck_assert_str_eq(tree_text(tree_at(".dir-control")),
+	                 "251\n0\n3\n0 0 0\n61 61 61\n0 2 2\n1 0 0\n1\n");
 }
 END_TEST
 
@@ -289,16 +256,16 @@ END_TEST
  * a last line without '\n'. Other lines stay as they were. */
 START_TEST(free_list_reading_is_backfills)
 {
-	put(".dir_control_free", "# freed\n\n  \n../etc\nA # was A\nB\n");
-	take(root, 1, "A");
-	ck_assert_str_eq(slurp(at(".dir_control_free")), "# freed\n\n  \n../etc\nB\n");
+	tree_put_text(".dir_control_free", "# freed\n\n  \n../etc\nA # was A\nB\n");
+	take(tree_root, 1, "A");
+	ck_assert_str_eq(tree_text(tree_at(".dir_control_free")), "# freed\n\n  \n../etc\nB\n");
 	/* cur_users was 0 (no .dir-control): backfill does not count it. */
-	ck_assert_str_eq(slurp(at(".dir-control")), "0\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n\n");
-	put(".dir_control_free", "C");
-	take(root, 1, "");
-	ck_assert_str_eq(slurp(at(".dir_control_free")), "C");
-	ck_assert_int_eq(dirctl_give_back(root, 1, "D", NULL), 0);
-	ck_assert_str_eq(slurp(at(".dir_control_free")), "C\nD\n");
+	ck_assert_str_eq(tree_text(tree_at(".dir-control")), "0\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n\n");
+	tree_put_text(".dir_control_free", "C");
+	take(tree_root, 1, "");
+	ck_assert_str_eq(tree_text(tree_at(".dir_control_free")), "C");
+	ck_assert_int_eq(dirctl_give_back(tree_root, 1, "D", NULL), 0);
+	ck_assert_str_eq(tree_text(tree_at(".dir_control_free")), "C\nD\n");
 }
 END_TEST
 
@@ -329,20 +296,20 @@ START_TEST(refusals_change_nothing)
 	char hash[16];
 	struct qa_error err;
 
-	put(".dir-control", bad);
-	put(".dir_control_free", "# nothing usable\n");
-	put(".dir_control_free.lock", "");
-	tree_snapshot(root, &before);
-	ck_assert_int_eq(dirctl_take(root, 1, hash, sizeof(hash), &err), -1);
+	tree_put_text(".dir-control", bad);
+	tree_put_text(".dir_control_free", "# nothing usable\n");
+	tree_put_text(".dir_control_free.lock", "");
+	tree_snapshot(tree_root, &before);
+	ck_assert_int_eq(dirctl_take(tree_root, 1, hash, sizeof(hash), &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_CORRUPT);
-	ck_assert_int_eq(dirctl_give_back(root, 1, "0", &err), -1);
+	ck_assert_int_eq(dirctl_give_back(tree_root, 1, "0", &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_CORRUPT);
-	ck_assert_int_eq(dirctl_give_back(root, 1, "../x", &err), -1);
+	ck_assert_int_eq(dirctl_give_back(tree_root, 1, "../x", &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_INVALID);
-	put(".dir-control", "5\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\nab\n");
-	ck_assert_int_eq(dirctl_take(root, 1, hash, 2, &err), -1);   /* "ab" will not fit */
-	put(".dir-control", bad);
-	tree_snapshot(root, &after);
+	tree_put_text(".dir-control", "5\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\nab\n");
+	ck_assert_int_eq(dirctl_take(tree_root, 1, hash, 2, &err), -1);   /* "ab" will not fit */
+	tree_put_text(".dir-control", bad);
+	tree_snapshot(tree_root, &after);
 	ck_assert_str_eq(buf_cstr(&after), buf_cstr(&before));
 	buf_free(&before);
 	buf_free(&after);
@@ -354,7 +321,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("dircontrol");
 	TCase *tc = tcase_create("dircontrol");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tree_setup, tree_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, defaults_are_vpopmails_missing_file);
 	tcase_add_test(tc, parse_copies_the_second_number_into_the_third);

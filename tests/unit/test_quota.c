@@ -9,52 +9,16 @@
 
 #include <string.h>
 
-static char root[64];
-
-static void setup(void)
-{
-	tree_mkroot(root, sizeof(root));
-}
-
-static void teardown(void)
-{
-	tree_rm(root);
-}
-
-static const char *at(const char *rel)
-{
-	static char p[8][512];
-	static int k;
-
-	k = (k + 1) % 8;
-	snprintf(p[k], sizeof(p[k]), "%s/%s", root, rel);
-	return p[k];
-}
-
-static void put(const char *rel, const char *text)
-{
-	tree_put(at(rel), text, strlen(text));
-}
-
-static const char *slurp(const char *path)
-{
-	static struct buf b;
-
-	if (tree_slurp(path, &b) < 0)
-		return NULL;
-	return buf_cstr(&b);
-}
-
 static void maildir(const char *rel)
 {
 	char p[256];
 
 	snprintf(p, sizeof(p), "%s/new", rel);
-	tree_mkdirs(root, p);
+	tree_mkdirs(tree_root, p);
 	snprintf(p, sizeof(p), "%s/cur", rel);
-	tree_mkdirs(root, p);
+	tree_mkdirs(tree_root, p);
 	snprintf(p, sizeof(p), "%s/tmp", rel);
-	tree_mkdirs(root, p);
+	tree_mkdirs(tree_root, p);
 }
 
 /* ============================================================== strings */
@@ -137,26 +101,26 @@ START_TEST(new_maildirsize_matches_03)
 	char want[512];
 
 	maildir("Maildir");
-	ck_assert_int_eq(quota_apply(at("Maildir"), "52428800S", NULL), 0);
-	ck_assert_str_eq(slurp(at("Maildir/maildirsize")), "52428800S\n0 0\n");
-	ck_assert_int_eq(stat(at("Maildir/maildirsize"), &st), 0);
+	ck_assert_int_eq(quota_apply(tree_at("Maildir"), "52428800S", NULL), 0);
+	ck_assert_str_eq(tree_text(tree_at("Maildir/maildirsize")), "52428800S\n0 0\n");
+	ck_assert_int_eq(stat(tree_at("Maildir/maildirsize"), &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0600);
 	if (fixtures()) {
 		snprintf(want, sizeof(want), "%s/03-emak-modified/home/vpopmail/domains/emak.se/"
 		         "klient2/Maildir/maildirsize", fixtures());
-		tree_same_file(at("Maildir/maildirsize"), want);
-		ck_assert_int_eq(quota_apply(at("Maildir"), "10485760S,1000C", NULL), 0);
+		tree_same_file(tree_at("Maildir/maildirsize"), want);
+		ck_assert_int_eq(quota_apply(tree_at("Maildir"), "10485760S,1000C", NULL), 0);
 		snprintf(want, sizeof(want), "%s/03-emak-modified/home/vpopmail/domains/emak.se/"
 		         "lars.jonsson/Maildir/maildirsize", fixtures());
-		tree_same_file(at("Maildir/maildirsize"), want);
+		tree_same_file(tree_at("Maildir/maildirsize"), want);
 	}
 	/* NOQUOTA (and "", which format_maildirquota gives for 0) remove it. */
-	ck_assert_int_eq(quota_apply(at("Maildir"), "NOQUOTA", NULL), 0);
-	ck_assert_int_eq(access(at("Maildir/maildirsize"), F_OK), -1);
-	ck_assert_int_eq(quota_apply(at("Maildir"), "1S", NULL), 0);
-	ck_assert_int_eq(quota_apply(at("Maildir"), "", NULL), 0);
-	ck_assert_int_eq(access(at("Maildir/maildirsize"), F_OK), -1);
-	ck_assert_int_eq(quota_apply(at("Maildir"), "NOQUOTA", NULL), 0);
+	ck_assert_int_eq(quota_apply(tree_at("Maildir"), "NOQUOTA", NULL), 0);
+	ck_assert_int_eq(access(tree_at("Maildir/maildirsize"), F_OK), -1);
+	ck_assert_int_eq(quota_apply(tree_at("Maildir"), "1S", NULL), 0);
+	ck_assert_int_eq(quota_apply(tree_at("Maildir"), "", NULL), 0);
+	ck_assert_int_eq(access(tree_at("Maildir/maildirsize"), F_OK), -1);
+	ck_assert_int_eq(quota_apply(tree_at("Maildir"), "NOQUOTA", NULL), 0);
 }
 END_TEST
 
@@ -170,26 +134,26 @@ START_TEST(recount_follows_vpopmail)
 	maildir("M/.Sent");
 	maildir("M/.Trash");
 	maildir("M/.Work.Sub");
-	put("M/new/1.M1.host,S=100", "ignored: the name says 100");
-	put("M/cur/2.M2.host:2,S", "thirty-seven bytes of message body..\n");
-	put("M/cur/3.M3.host,S=50:2,ST", "trashed");
-	put("M/cur/4.M4.host:2,T", "trashed");
-	put("M/cur/5.M5.host,S=7:2,aT", "'a' ends the flags: not trashed");
-	put("M/cur/8.M8.host:2,,S=5", "abc");        /* ,S= after ':' does not count */
-	put("M/new/.hidden", "dot files are not messages");
-	put("M/tmp/9.M9.host,S=1000", "tmp is not counted");
-	put("M/.Sent/cur/6.M6.host,S=1000:2,S", "");
-	put("M/.Work.Sub/new/10.M10.host,S=1", "");
-	put("M/.Trash/cur/7.M7.host,S=99999:2,S", "");
-	put("M/.Trash/new/11.M11.host,S=99999", "");
-	put("M/maildirsize.not", "");
-	ck_assert_int_eq(quota_scan(at("M"), &bytes, &count, NULL), 0);
+	tree_put_text("M/new/1.M1.host,S=100", "ignored: the name says 100");
+	tree_put_text("M/cur/2.M2.host:2,S", "thirty-seven bytes of message body..\n");
+	tree_put_text("M/cur/3.M3.host,S=50:2,ST", "trashed");
+	tree_put_text("M/cur/4.M4.host:2,T", "trashed");
+	tree_put_text("M/cur/5.M5.host,S=7:2,aT", "'a' ends the flags: not trashed");
+	tree_put_text("M/cur/8.M8.host:2,,S=5", "abc");        /* ,S= after ':' does not count */
+	tree_put_text("M/new/.hidden", "dot files are not messages");
+	tree_put_text("M/tmp/9.M9.host,S=1000", "tmp is not counted");
+	tree_put_text("M/.Sent/cur/6.M6.host,S=1000:2,S", "");
+	tree_put_text("M/.Work.Sub/new/10.M10.host,S=1", "");
+	tree_put_text("M/.Trash/cur/7.M7.host,S=99999:2,S", "");
+	tree_put_text("M/.Trash/new/11.M11.host,S=99999", "");
+	tree_put_text("M/maildirsize.not", "");
+	ck_assert_int_eq(quota_scan(tree_at("M"), &bytes, &count, NULL), 0);
 	ck_assert_uint_eq(count, 6);
 	ck_assert_uint_eq(bytes, 100 + 37 + 7 + 3 + 1000 + 1);
-	ck_assert_int_eq(quota_apply(at("M"), "1000C", NULL), 0);
-	ck_assert_str_eq(slurp(at("M/maildirsize")), "1000C\n1148 6\n");
+	ck_assert_int_eq(quota_apply(tree_at("M"), "1000C", NULL), 0);
+	ck_assert_str_eq(tree_text(tree_at("M/maildirsize")), "1000C\n1148 6\n");
 	/* A missing Maildir is empty, as for vpopmail. */
-	ck_assert_int_eq(quota_scan(at("nothing"), &bytes, &count, NULL), 0);
+	ck_assert_int_eq(quota_scan(tree_at("nothing"), &bytes, &count, NULL), 0);
 	ck_assert_uint_eq(bytes + count, 0);
 }
 END_TEST
@@ -200,27 +164,27 @@ START_TEST(usage_sums_the_lines_after_the_first)
 	char big[6000];
 
 	maildir("M");
-	put("M/new/1.x,S=10", "");
-	put("M/maildirsize", "100S,5C\n10 1\n-5 -1\n20 2\n");
-	ck_assert_int_eq(quota_usage(at("M"), &bytes, &count, NULL), 0);
+	tree_put_text("M/new/1.x,S=10", "");
+	tree_put_text("M/maildirsize", "100S,5C\n10 1\n-5 -1\n20 2\n");
+	ck_assert_int_eq(quota_usage(tree_at("M"), &bytes, &count, NULL), 0);
 	ck_assert_uint_eq(bytes, 25);
 	ck_assert_uint_eq(count, 2);
-	put("M/maildirsize", "100S\n10 1\n-50 -3");      /* no final '\n'; negative */
-	ck_assert_int_eq(quota_usage(at("M"), &bytes, &count, NULL), 0);
+	tree_put_text("M/maildirsize", "100S\n10 1\n-50 -3");      /* no final '\n'; negative */
+	ck_assert_int_eq(quota_usage(tree_at("M"), &bytes, &count, NULL), 0);
 	ck_assert_uint_eq(bytes, 0);
 	ck_assert_uint_eq(count, 0);
-	put("M/maildirsize", "");
-	ck_assert_int_eq(quota_usage(at("M"), &bytes, &count, NULL), 0);
+	tree_put_text("M/maildirsize", "");
+	ck_assert_int_eq(quota_usage(tree_at("M"), &bytes, &count, NULL), 0);
 	ck_assert_uint_eq(bytes + count, 0);
 	/* Missing, or 5120 bytes and more: vpopmail recounts, so do we. */
-	unlink(at("M/maildirsize"));
-	ck_assert_int_eq(quota_usage(at("M"), &bytes, &count, NULL), 0);
+	unlink(tree_at("M/maildirsize"));
+	ck_assert_int_eq(quota_usage(tree_at("M"), &bytes, &count, NULL), 0);
 	ck_assert_uint_eq(bytes, 10);
 	ck_assert_uint_eq(count, 1);
 	memset(big, '\n', sizeof(big));
 	memcpy(big, "1S\n999 9\n", 9);
-	tree_put(at("M/maildirsize"), big, sizeof(big));
-	ck_assert_int_eq(quota_usage(at("M"), &bytes, &count, NULL), 0);
+	tree_put(tree_at("M/maildirsize"), big, sizeof(big));
+	ck_assert_int_eq(quota_usage(tree_at("M"), &bytes, &count, NULL), 0);
 	ck_assert_uint_eq(bytes, 10);
 }
 END_TEST
@@ -231,15 +195,15 @@ START_TEST(refusals_change_nothing)
 	struct qa_error err;
 
 	maildir("M");
-	put("M/maildirsize", "1S\n0 0\n");
-	tree_snapshot(root, &before);
-	ck_assert_int_eq(quota_apply(at("M"), "10M", &err), -1);       /* not normalized */
+	tree_put_text("M/maildirsize", "1S\n0 0\n");
+	tree_snapshot(tree_root, &before);
+	ck_assert_int_eq(quota_apply(tree_at("M"), "10M", &err), -1);       /* not normalized */
 	ck_assert_int_eq(err.code, QA_ERR_INVALID);
-	ck_assert_int_eq(quota_apply(at("M"), "1S\n2S", &err), -1);
-	ck_assert_int_eq(quota_apply(at("M"), "123456789012345678901S", &err), -1);
-	ck_assert_int_eq(quota_apply(at("nodir"), "1S", &err), -1);
+	ck_assert_int_eq(quota_apply(tree_at("M"), "1S\n2S", &err), -1);
+	ck_assert_int_eq(quota_apply(tree_at("M"), "123456789012345678901S", &err), -1);
+	ck_assert_int_eq(quota_apply(tree_at("nodir"), "1S", &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_IO);
-	tree_snapshot(root, &after);
+	tree_snapshot(tree_root, &after);
 	ck_assert_str_eq(buf_cstr(&after), buf_cstr(&before));
 	buf_free(&before);
 	buf_free(&after);
@@ -251,7 +215,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("quota");
 	TCase *tc = tcase_create("quota");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tree_setup, tree_teardown);
 	tcase_add_test(tc, normalize_follows_format_maildirquota);
 	tcase_add_test(tc, parse_reads_stored_strings);
 	tcase_add_test(tc, new_maildirsize_matches_03);

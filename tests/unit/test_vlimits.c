@@ -10,33 +10,6 @@
 
 #include <string.h>
 
-static char root[64];
-
-static void setup(void)
-{
-	tree_mkroot(root, sizeof(root));
-}
-
-static void teardown(void)
-{
-	tree_rm(root);
-}
-
-static const char *at(const char *rel)
-{
-	static char p[8][512];
-	static int k;
-
-	k = (k + 1) % 8;
-	snprintf(p[k], sizeof(p[k]), "%s/%s", root, rel);
-	return p[k];
-}
-
-static void put(const char *rel, const char *text)
-{
-	tree_put(at(rel), text, strlen(text));
-}
-
 static void parse(struct vlimits *l, const char *text)
 {
 	vlimits_defaults(l);
@@ -64,7 +37,7 @@ START_TEST(defaults_when_neither_file_exists)
 	struct vlimits l;
 	enum vlimits_source src;
 
-	ck_assert_int_eq(vlimits_load(root, at("etc/vlimits.default"), &l, &src, NULL), 0);
+	ck_assert_int_eq(vlimits_load(tree_root, tree_at("etc/vlimits.default"), &l, &src, NULL), 0);
 	ck_assert_int_eq(src, VLIMITS_NONE);
 	ck_assert_int_eq(l.maxpopaccounts, -1);
 	ck_assert_int_eq(l.maxaliases, -1);
@@ -138,20 +111,20 @@ START_TEST(reads_the_shipped_vlimits_default)
 	struct vlimits l;
 	enum vlimits_source src;
 
-	tree_mkdirs(root, "etc");
-	put("etc/vlimits.default",
+	tree_mkdirs(tree_root, "etc");
+	tree_put_text("etc/vlimits.default",
 	    "# Default limits file.\n"
 	    "maxpopaccounts      -1\nmaxforwards         -1\nmaxautoresponders   -1\n"
 	    "maxmailinglists     -1\n\n"
 	    "perm_account        0\nperm_alias          0\nperm_forward        0\n"
 	    "perm_autoresponder  0\nperm_maillist       0\nperm_quota          0\n"
 	    "perm_defaultquota   0\n");
-	ck_assert_int_eq(vlimits_load(root, at("etc/vlimits.default"), &l, &src, NULL), 0);
+	ck_assert_int_eq(vlimits_load(tree_root, tree_at("etc/vlimits.default"), &l, &src, NULL), 0);
 	ck_assert_int_eq(src, VLIMITS_DEFAULT);
 	ck_assert_int_eq(l.maxpopaccounts, -1);
 	/* The domain's own file wins, on top of the defaults (not the file). */
-	put(".qmailadmin-limits", "maxforwards: 3\n");
-	ck_assert_int_eq(vlimits_load(root, at("etc/vlimits.default"), &l, &src, NULL), 0);
+	tree_put_text(".qmailadmin-limits", "maxforwards: 3\n");
+	ck_assert_int_eq(vlimits_load(tree_root, tree_at("etc/vlimits.default"), &l, &src, NULL), 0);
 	ck_assert_int_eq(src, VLIMITS_DOMAIN);
 	ck_assert_int_eq(l.maxforwards, 3);
 	ck_assert_int_eq(l.maxpopaccounts, -1);
@@ -215,18 +188,18 @@ START_TEST(round_trips_through_the_file)
 	l.perm_maillist_moderators = 7;
 	l.perm_quota = 6;
 	l.perm_defaultquota = 5;
-	ck_assert_int_eq(vlimits_save(root, &l, NULL), 0);
-	ck_assert_int_eq(stat(at(".qmailadmin-limits"), &st), 0);
+	ck_assert_int_eq(vlimits_save(tree_root, &l, NULL), 0);
+	ck_assert_int_eq(stat(tree_at(".qmailadmin-limits"), &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0600);
-	ck_assert_int_eq(vlimits_load(root, NULL, &back, &src, NULL), 0);
+	ck_assert_int_eq(vlimits_load(tree_root, NULL, &back, &src, NULL), 0);
 	ck_assert_int_eq(src, VLIMITS_DOMAIN);
 	ck_assert_mem_eq(&back, &l, sizeof(l));
 	ck_assert_uint_eq(vlimits_flag_mask(&back),
 	                  NO_POP | NO_IMAP | NO_DIALUP | NO_PASSWD_CHNG | NO_WEBMAIL | NO_RELAY
 	                  | NO_SMTP | NO_SPAMASSASSIN | DELETE_SPAM | NO_MAILDROP);
-	ck_assert_int_eq(vlimits_remove(root, NULL), 0);
-	ck_assert_int_eq(vlimits_remove(root, NULL), 0);
-	ck_assert_int_eq(vlimits_load(root, NULL, &back, &src, NULL), 0);
+	ck_assert_int_eq(vlimits_remove(tree_root, NULL), 0);
+	ck_assert_int_eq(vlimits_remove(tree_root, NULL), 0);
+	ck_assert_int_eq(vlimits_load(tree_root, NULL, &back, &src, NULL), 0);
 	ck_assert_int_eq(src, VLIMITS_NONE);
 }
 END_TEST
@@ -247,17 +220,17 @@ START_TEST(refusals_change_nothing)
 	struct vlimits l;
 	struct qa_error err;
 
-	put(".qmailadmin-limits", "maxforwards: 3\n");
-	tree_mkdirs(root, "d");
-	ck_assert_int_eq(symlink(at(".qmailadmin-limits"), at("d/.qmailadmin-limits")), 0);
-	tree_snapshot(root, &before);
+	tree_put_text(".qmailadmin-limits", "maxforwards: 3\n");
+	tree_mkdirs(tree_root, "d");
+	ck_assert_int_eq(symlink(tree_at(".qmailadmin-limits"), tree_at("d/.qmailadmin-limits")), 0);
+	tree_snapshot(tree_root, &before);
 	vlimits_defaults(&l);
-	ck_assert_int_eq(vlimits_save(at("nodir"), &l, &err), -1);
+	ck_assert_int_eq(vlimits_save(tree_at("nodir"), &l, &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_IO);
 	ck_assert_int_eq(vlimits_save("", &l, &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_INVALID);
-	ck_assert_int_eq(vlimits_load(at("d"), NULL, &l, NULL, &err), -1);   /* no symlinks */
-	tree_snapshot(root, &after);
+	ck_assert_int_eq(vlimits_load(tree_at("d"), NULL, &l, NULL, &err), -1);   /* no symlinks */
+	tree_snapshot(tree_root, &after);
 	ck_assert_str_eq(buf_cstr(&after), buf_cstr(&before));
 	buf_free(&before);
 	buf_free(&after);
@@ -269,7 +242,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("vlimits");
 	TCase *tc = tcase_create("vlimits");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tree_setup, tree_teardown);
 	tcase_add_test(tc, flag_bits_are_vpopmails);
 	tcase_add_test(tc, defaults_when_neither_file_exists);
 	tcase_add_test(tc, parser_follows_vlimits_read_limits_file);

@@ -21,28 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static char root[64];
-
-static void setup(void)
-{
-	tree_mkroot(root, sizeof(root));
-}
-
-static void teardown(void)
-{
-	tree_rm(root);
-}
-
-static const char *at(const char *rel)
-{
-	static char p[8][512];
-	static int k;
-
-	k = (k + 1) % 8;
-	snprintf(p[k], sizeof(p[k]), "%s/%s", root, rel);
-	return p[k];
-}
-
 static const char *fixture(const char *snap, const char *domain, const char *file)
 {
 	static char p[4][512];
@@ -52,11 +30,6 @@ static const char *fixture(const char *snap, const char *domain, const char *fil
 	snprintf(p[k], sizeof(p[k]), "%s/%s/home/vpopmail/domains/%s/%s", fixtures(), snap,
 	         domain, file);
 	return p[k];
-}
-
-static void put(const char *rel, const char *text)
-{
-	tree_put(at(rel), text, strlen(text));
 }
 
 static struct vpw_entry entry(const char *name, const char *gecos)
@@ -329,10 +302,10 @@ START_TEST(cdb_holds_what_vpopmails_holds)
 
 		snprintf(vp, sizeof(vp), "%s/vpasswd", dirs[s]);
 		snprintf(cdb, sizeof(cdb), "%s/vpasswd.cdb", dirs[s]);
-		tree_copy(vp, at("vpasswd"));
-		ck_assert_int_eq(vpasswd_rebuild_cdb(root, NULL), 0);
-		cdb_same_records(at("vpasswd.cdb"), cdb);
-		cdb_matches_text(root);
+		tree_copy(vp, tree_at("vpasswd"));
+		ck_assert_int_eq(vpasswd_rebuild_cdb(tree_root, NULL), 0);
+		cdb_same_records(tree_at("vpasswd.cdb"), cdb);
+		cdb_matches_text(tree_root);
 	}
 }
 END_TEST
@@ -351,9 +324,9 @@ START_TEST(cdb_tool_dumps_agree)
 	for (s = 0; s < sizeof(snaps) / sizeof(snaps[0]); s++) {
 		struct buf ours = BUF_INIT, theirs = BUF_INIT;
 
-		tree_copy(fixture(snaps[s][0], snaps[s][1], "vpasswd"), at("vpasswd"));
-		ck_assert_int_eq(vpasswd_rebuild_cdb(root, NULL), 0);
-		if (cdb_tool_dump(at("vpasswd.cdb"), &ours) == 0) {
+		tree_copy(fixture(snaps[s][0], snaps[s][1], "vpasswd"), tree_at("vpasswd"));
+		ck_assert_int_eq(vpasswd_rebuild_cdb(tree_root, NULL), 0);
+		if (cdb_tool_dump(tree_at("vpasswd.cdb"), &ours) == 0) {
 			ck_assert_int_eq(cdb_tool_dump(fixture(snaps[s][0], snaps[s][1],
 			                                       "vpasswd.cdb"), &theirs), 0);
 			ck_assert_uint_gt(ours.len, 0);
@@ -374,10 +347,10 @@ START_TEST(cdb_lookup_finds_every_user)
 
 	if (!fixtures())
 		return;
-	tree_copy(fixture("06-big-150-users", "big.test", "vpasswd"), at("vpasswd"));
-	ck_assert_int_eq(vpasswd_rebuild_cdb(root, NULL), 0);
-	ck_assert_int_eq(vpasswd_load(&f, root, NULL), 0);
-	fd = open(at("vpasswd.cdb"), O_RDONLY);
+	tree_copy(fixture("06-big-150-users", "big.test", "vpasswd"), tree_at("vpasswd"));
+	ck_assert_int_eq(vpasswd_rebuild_cdb(tree_root, NULL), 0);
+	ck_assert_int_eq(vpasswd_load(&f, tree_root, NULL), 0);
+	fd = open(tree_at("vpasswd.cdb"), O_RDONLY);
 	ck_assert_int_eq(cdb_init(&c, fd), 0);
 	for (i = 0; i < vpasswd_count(&f); i++) {
 		struct vpw_entry e;
@@ -469,17 +442,17 @@ START_TEST(vadduser_lines_match_fixture_02)
 
 	if (!fixtures())
 		return;
-	tree_copy(fixture("01-emak-domain-added", "emak.se", "vpasswd"), at("vpasswd"));
+	tree_copy(fixture("01-emak-domain-added", "emak.se", "vpasswd"), tree_at("vpasswd"));
 	/* Added in the fixture's order, one by one, like the three commands. */
 	for (i = 0; i < 3; i++) {
 		struct vpw_entry e = entry(pw[i].name, gecos[i]);
 
 		snprintf(e.dir, sizeof(e.dir), "/home/vpopmail/domains/emak.se/%s", pw[i].name);
 		hash_into(e.passwd, sizeof(e.passwd), pw[i].clear);
-		ck_assert_int_eq(vpasswd_insert(root, &e, &err), 0);
-		cdb_matches_text(root);
+		ck_assert_int_eq(vpasswd_insert(tree_root, &e, &err), 0);
+		cdb_matches_text(tree_root);
 	}
-	same_but_hashes(root, fixture("02-emak-users-added", "emak.se", "vpasswd"), pw);
+	same_but_hashes(tree_root, fixture("02-emak-users-added", "emak.se", "vpasswd"), pw);
 }
 END_TEST
 
@@ -487,7 +460,7 @@ static void fresh(const char *name, struct vpw_entry *e)
 {
 	struct vpw_file f;
 
-	ck_assert_int_eq(vpasswd_load(&f, root, NULL), 0);
+	ck_assert_int_eq(vpasswd_load(&f, tree_root, NULL), 0);
 	ck_assert_int_eq(vpasswd_lookup(&f, name, e, NULL), 0);
 	vpasswd_free(&f);
 }
@@ -502,29 +475,29 @@ START_TEST(vmoduser_and_vdeluser_match_fixtures_03_04)
 
 	if (!fixtures())
 		return;
-	tree_copy(fixture("02-emak-users-added", "emak.se", "vpasswd"), at("vpasswd"));
+	tree_copy(fixture("02-emak-users-added", "emak.se", "vpasswd"), tree_at("vpasswd"));
 	fresh("lars.jonsson", &e);                      /* vpasswd ... MhGts */
 	hash_into(e.passwd, sizeof(e.passwd), "MhGts");
-	ck_assert_int_eq(vpasswd_replace(root, &e, &err), 0);
+	ck_assert_int_eq(vpasswd_replace(tree_root, &e, &err), 0);
 	fresh("klient2", &e);                           /* vsetuserquota ... 50M */
 	strcpy(e.quota, "52428800S");
-	ck_assert_int_eq(vpasswd_replace(root, &e, &err), 0);
+	ck_assert_int_eq(vpasswd_replace(tree_root, &e, &err), 0);
 	fresh("klient1", &e);                           /* vmoduser -p -w */
 	e.flags |= NO_POP | NO_WEBMAIL;
-	ck_assert_int_eq(vpasswd_replace(root, &e, &err), 0);
+	ck_assert_int_eq(vpasswd_replace(tree_root, &e, &err), 0);
 	fresh("klient2", &e);                           /* vmoduser -a */
 	e.flags |= QA_ADMIN;
-	ck_assert_int_eq(vpasswd_replace(root, &e, &err), 0);
+	ck_assert_int_eq(vpasswd_replace(tree_root, &e, &err), 0);
 	fresh("lars.jonsson", &e);                      /* -q 10485760S,1000C -c */
 	strcpy(e.quota, "10485760S,1000C");
 	strcpy(e.gecos, "Lars J");
-	ck_assert_int_eq(vpasswd_replace(root, &e, &err), 0);
-	cdb_matches_text(root);
-	same_but_hashes(root, fixture("03-emak-modified", "emak.se", "vpasswd"), pw);
+	ck_assert_int_eq(vpasswd_replace(tree_root, &e, &err), 0);
+	cdb_matches_text(tree_root);
+	same_but_hashes(tree_root, fixture("03-emak-modified", "emak.se", "vpasswd"), pw);
 
-	ck_assert_int_eq(vpasswd_delete(root, "lars.jonsson", &err), 0);
-	tree_same_file(at("vpasswd"), fixture("04-emak-user-deleted", "emak.se", "vpasswd"));
-	cdb_same_records(at("vpasswd.cdb"), fixture("04-emak-user-deleted", "emak.se",
+	ck_assert_int_eq(vpasswd_delete(tree_root, "lars.jonsson", &err), 0);
+	tree_same_file(tree_at("vpasswd"), fixture("04-emak-user-deleted", "emak.se", "vpasswd"));
+	cdb_same_records(tree_at("vpasswd.cdb"), fixture("04-emak-user-deleted", "emak.se",
 	                                            "vpasswd.cdb"));
 }
 END_TEST
@@ -542,21 +515,21 @@ START_TEST(insert_goes_before_the_first_greater_name)
 
 	for (i = 0; i < 5; i++) {
 		e = entry(names[i], "");
-		ck_assert_int_eq(vpasswd_insert(root, &e, NULL), 0);
+		ck_assert_int_eq(vpasswd_insert(tree_root, &e, NULL), 0);
 	}
-	ck_assert_int_eq(vpasswd_load(&f, root, NULL), 0);
+	ck_assert_int_eq(vpasswd_load(&f, tree_root, NULL), 0);
 	ck_assert(f.sorted);
 	for (i = 0; i < 5; i++) {
 		ck_assert_int_eq(vpasswd_entry(&f, i, &e, NULL), 0);
 		ck_assert_str_eq(e.name, want[i]);
 	}
 	vpasswd_free(&f);
-	ck_assert_int_eq(stat(at("vpasswd"), &st), 0);
+	ck_assert_int_eq(stat(tree_at("vpasswd"), &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0600);
-	ck_assert_int_eq(stat(at("vpasswd.cdb"), &st), 0);
+	ck_assert_int_eq(stat(tree_at("vpasswd.cdb"), &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0600);
-	ck_assert_int_eq(stat(at(".vpasswd.lock"), &st), 0);
-	cdb_matches_text(root);
+	ck_assert_int_eq(stat(tree_at(".vpasswd.lock"), &st), 0);
+	cdb_matches_text(tree_root);
 }
 END_TEST
 
@@ -569,41 +542,41 @@ START_TEST(refusals_change_nothing)
 
 	v[0] = entry("bob", "Bob");
 	v[1] = entry("alice", "Alice");
-	ck_assert_int_eq(vpasswd_insert_many(root, v, 2, &err), 0);
-	tree_snapshot(root, &before);
+	ck_assert_int_eq(vpasswd_insert_many(tree_root, v, 2, &err), 0);
+	tree_snapshot(tree_root, &before);
 
-	ck_assert_int_eq(vpasswd_insert(root, &v[0], &err), -1);
+	ck_assert_int_eq(vpasswd_insert(tree_root, &v[0], &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_EXISTS);
 	ck_assert_str_eq(err.field, "name");
 
 	v[2] = entry("carol", "Carol");
 	v[0] = entry("dave", "Dave");
 	v[1] = entry("dave", "Dave 2");
-	ck_assert_int_eq(vpasswd_insert_many(root, v, 3, &err), -1);
+	ck_assert_int_eq(vpasswd_insert_many(tree_root, v, 3, &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_EXISTS);
 	ck_assert_ptr_nonnull(strstr(err.detail, "dave"));
 
 	v[1] = entry("alice", "again");
-	ck_assert_int_eq(vpasswd_insert_many(root, v, 3, &err), -1);
+	ck_assert_int_eq(vpasswd_insert_many(tree_root, v, 3, &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_EXISTS);
 	ck_assert_ptr_nonnull(strstr(err.detail, "alice"));
 
 	v[1] = entry("erin", "bad:gecos");
-	ck_assert_int_eq(vpasswd_insert_many(root, v, 3, &err), -1);
+	ck_assert_int_eq(vpasswd_insert_many(tree_root, v, 3, &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_INVALID);
 	ck_assert_str_eq(err.field, "gecos");
 
 	v[0] = entry("nobody", "x");
-	ck_assert_int_eq(vpasswd_replace(root, &v[0], &err), -1);
+	ck_assert_int_eq(vpasswd_replace(tree_root, &v[0], &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_NOT_FOUND);
-	ck_assert_int_eq(vpasswd_delete(root, "nobody", &err), -1);
+	ck_assert_int_eq(vpasswd_delete(tree_root, "nobody", &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_NOT_FOUND);
-	ck_assert_int_eq(vpasswd_delete(root, "../x", &err), -1);
+	ck_assert_int_eq(vpasswd_delete(tree_root, "../x", &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_INVALID);
-	ck_assert_int_eq(vpasswd_insert(at("nodir"), &v[0], &err), -1);
+	ck_assert_int_eq(vpasswd_insert(tree_at("nodir"), &v[0], &err), -1);
 	ck_assert_int_eq(err.code, QA_ERR_IO);
 
-	tree_snapshot(root, &after);
+	tree_snapshot(tree_root, &after);
 	ck_assert_str_eq(buf_cstr(&after), buf_cstr(&before));
 	buf_free(&before);
 	buf_free(&after);
@@ -615,23 +588,23 @@ START_TEST(replace_and_delete_handle_duplicates)
 	struct vpw_entry e = entry("bob", "New Bob");
 	struct buf got = BUF_INIT;
 
-	put("vpasswd", "alice:x:1:0:A:/d/alice:NOQUOTA\n"
+	tree_put_text("vpasswd", "alice:x:1:0:A:/d/alice:NOQUOTA\n"
 	               "bob:x:1:0:B1:/d/bob:NOQUOTA\n"
 	               "bob:x:1:0:B2:/d/bob:NOQUOTA\n"
 	               "carol:x:1:0:C:/d/carol:NOQUOTA\n");
-	ck_assert_int_eq(vpasswd_replace(root, &e, NULL), 0);
-	tree_slurp(at("vpasswd"), &got);
+	ck_assert_int_eq(vpasswd_replace(tree_root, &e, NULL), 0);
+	tree_slurp(tree_at("vpasswd"), &got);
 	ck_assert_str_eq(buf_cstr(&got),
 	                 "alice:x:1:0:A:/d/alice:NOQUOTA\n"
 	                 "bob:$6$saltsalt$hash:1:0:New Bob:/home/vpopmail/domains/t.test/bob:NOQUOTA\n"
 	                 "carol:x:1:0:C:/d/carol:NOQUOTA\n");
-	put("vpasswd", "bob:x:1:0:B1:/d/bob:NOQUOTA\n"
+	tree_put_text("vpasswd", "bob:x:1:0:B1:/d/bob:NOQUOTA\n"
 	               "alice:x:1:0:A:/d/alice:NOQUOTA\n"
 	               "bob:x:1:0:B2:/d/bob:NOQUOTA\n");
-	ck_assert_int_eq(vpasswd_delete(root, "bob", NULL), 0);
-	tree_slurp(at("vpasswd"), &got);
+	ck_assert_int_eq(vpasswd_delete(tree_root, "bob", NULL), 0);
+	tree_slurp(tree_at("vpasswd"), &got);
 	ck_assert_str_eq(buf_cstr(&got), "alice:x:1:0:A:/d/alice:NOQUOTA\n");
-	cdb_matches_text(root);
+	cdb_matches_text(tree_root);
 	buf_free(&got);
 }
 END_TEST
@@ -650,8 +623,8 @@ START_TEST(unsorted_files_behave_like_vpopmail)
 	struct buf one = BUF_INIT, bulk = BUF_INIT;
 	size_t i;
 
-	put("vpasswd", text);
-	ck_assert_int_eq(vpasswd_load(&f, root, NULL), 0);
+	tree_put_text("vpasswd", text);
+	ck_assert_int_eq(vpasswd_load(&f, tree_root, NULL), 0);
 	ck_assert(!f.sorted);
 	ck_assert_int_eq(vpasswd_find(&f, "alpha"), 3);
 	ck_assert_int_eq(vpasswd_find(&f, "zulu"), 2);
@@ -659,9 +632,9 @@ START_TEST(unsorted_files_behave_like_vpopmail)
 	vpasswd_free(&f);
 	for (i = 0; i < 5; i++) {
 		v[i] = entry(names[i], "");
-		ck_assert_int_eq(vpasswd_insert(root, &v[i], NULL), 0);
+		ck_assert_int_eq(vpasswd_insert(tree_root, &v[i], NULL), 0);
 	}
-	tree_slurp(at("vpasswd"), &one);
+	tree_slurp(tree_at("vpasswd"), &one);
 	ck_assert_str_eq(buf_cstr(&one),
 	                 "aaron:$6$saltsalt$hash:1:0::/home/vpopmail/domains/t.test/aaron:NOQUOTA\n"
 	                 "charlie:$6$saltsalt$hash:1:0::/home/vpopmail/domains/t.test/charlie:NOQUOTA\n"
@@ -672,11 +645,11 @@ START_TEST(unsorted_files_behave_like_vpopmail)
 	                 "zulu:x:1:0:Z:/d/zulu:NOQUOTA\n"
 	                 "alpha:x:1:0:A:/d/alpha:NOQUOTA\n"
 	                 "zz:$6$saltsalt$hash:1:0::/home/vpopmail/domains/t.test/zz:NOQUOTA\n");
-	put("vpasswd", text);
-	ck_assert_int_eq(vpasswd_insert_many(root, v, 5, NULL), 0);
-	tree_slurp(at("vpasswd"), &bulk);
+	tree_put_text("vpasswd", text);
+	ck_assert_int_eq(vpasswd_insert_many(tree_root, v, 5, NULL), 0);
+	tree_slurp(tree_at("vpasswd"), &bulk);
 	ck_assert_str_eq(buf_cstr(&bulk), buf_cstr(&one));
-	cdb_matches_text(root);
+	cdb_matches_text(tree_root);
 	buf_free(&one);
 	buf_free(&bulk);
 }
@@ -690,18 +663,18 @@ START_TEST(odd_files_are_kept_and_repaired)
 	struct vpw_file f;
 	struct buf got = BUF_INIT;
 
-	ck_assert_int_eq(vpasswd_load(&f, root, NULL), 0);
+	ck_assert_int_eq(vpasswd_load(&f, tree_root, NULL), 0);
 	ck_assert_uint_eq(vpasswd_count(&f), 0);
 	vpasswd_free(&f);
-	put("vpasswd", "# comment\nzed:x:1:0:Z:/d/zed:NOQUOTA");
-	ck_assert_int_eq(vpasswd_insert(root, &e, NULL), 0);
-	tree_slurp(at("vpasswd"), &got);
+	tree_put_text("vpasswd", "# comment\nzed:x:1:0:Z:/d/zed:NOQUOTA");
+	ck_assert_int_eq(vpasswd_insert(tree_root, &e, NULL), 0);
+	tree_slurp(tree_at("vpasswd"), &got);
 	ck_assert_str_eq(buf_cstr(&got),
 	                 "# comment\n"
 	                 "bob:$6$saltsalt$hash:1:0:Bob:/home/vpopmail/domains/t.test/bob:NOQUOTA\n"
 	                 "zed:x:1:0:Z:/d/zed:NOQUOTA\n");
-	cdb_matches_text(root);
-	ck_assert_int_eq(vpasswd_load(&f, root, NULL), 0);
+	cdb_matches_text(tree_root);
+	ck_assert_int_eq(vpasswd_load(&f, tree_root, NULL), 0);
 	ck_assert_int_eq(vpasswd_entry(&f, 0, &e, NULL), -1);
 	ck_assert_int_eq(vpasswd_lookup(&f, "zed", &e, NULL), 0);
 	ck_assert_int_eq(vpasswd_lookup(&f, "nobody", &e, NULL), -1);
@@ -715,10 +688,10 @@ START_TEST(rebuild_mends_a_stale_cdb)
 {
 	struct vpw_entry e = entry("bob", "Bob");
 
-	ck_assert_int_eq(vpasswd_insert(root, &e, NULL), 0);
-	put("vpasswd", "alice:x:1:0:A:/d/alice:NOQUOTA\nbob:y:1:0:B:/d/bob:NOQUOTA\n");
-	ck_assert_int_eq(vpasswd_rebuild_cdb(root, NULL), 0);
-	cdb_matches_text(root);
+	ck_assert_int_eq(vpasswd_insert(tree_root, &e, NULL), 0);
+	tree_put_text("vpasswd", "alice:x:1:0:A:/d/alice:NOQUOTA\nbob:y:1:0:B:/d/bob:NOQUOTA\n");
+	ck_assert_int_eq(vpasswd_rebuild_cdb(tree_root, NULL), 0);
+	cdb_matches_text(tree_root);
 }
 END_TEST
 
@@ -734,8 +707,8 @@ START_TEST(scan_matches_name_or_gecos_ignoring_case)
 	v[1] = entry("bertil", "Bertil Svensson");
 	v[2] = entry("cecilia", "Cecilia Berglund");
 	v[3] = entry("david", "David Nilsson");
-	ck_assert_int_eq(vpasswd_insert_many(root, v, 4, NULL), 0);
-	ck_assert_int_eq(vpasswd_load(&f, root, NULL), 0);
+	ck_assert_int_eq(vpasswd_insert_many(tree_root, v, 4, NULL), 0);
+	ck_assert_int_eq(vpasswd_load(&f, tree_root, NULL), 0);
 	vpasswd_scan(&f, "BERG", 0, 10, idx, &n, &total);
 	ck_assert_uint_eq(total, 2);
 	ck_assert_uint_eq(n, 2);
@@ -780,11 +753,11 @@ START_TEST(a_hundred_thousand_users)
 		buf_printf(&text, "user%06zu:$6$abcdefgh$%086zu:1:0:User %zu:"
 		           "/home/vpopmail/domains/big.test/%zu/user%06zu:NOQUOTA\n",
 		           i * 2, i, i * 2, i / 100, i * 2);
-	tree_put(at("vpasswd"), text.p, text.len);
-	ck_assert_int_eq(vpasswd_rebuild_cdb(root, NULL), 0);
+	tree_put(tree_at("vpasswd"), text.p, text.len);
+	ck_assert_int_eq(vpasswd_rebuild_cdb(tree_root, NULL), 0);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(vpasswd_load(&f, root, NULL), 0);
+	ck_assert_int_eq(vpasswd_load(&f, tree_root, NULL), 0);
 	vpasswd_scan(&f, "", 0, 50, idx, &n, &total);
 	for (i = 0; i < n; i++)
 		ck_assert_int_eq(vpasswd_entry(&f, idx[i], &e, NULL), 0);
@@ -812,15 +785,15 @@ START_TEST(a_hundred_thousand_users)
 
 	e = entry("user000001", "Odd one");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(vpasswd_insert(root, &e, NULL), 0);
+	ck_assert_int_eq(vpasswd_insert(tree_root, &e, NULL), 0);
 	ms = ms_since(&t0);
 	fprintf(stderr, "# insert into 100,000: %.1f ms\n", ms);
 	ck_assert(ms < 3000);
-	ck_assert_int_eq(vpasswd_load(&f, root, NULL), 0);
+	ck_assert_int_eq(vpasswd_load(&f, tree_root, NULL), 0);
 	ck_assert_int_eq(vpasswd_find(&f, "user000001"), 1);
 	ck_assert(f.sorted);
 	vpasswd_free(&f);
-	cdb_matches_text(root);
+	cdb_matches_text(tree_root);
 	buf_free(&text);
 }
 END_TEST
@@ -846,7 +819,7 @@ START_TEST(eight_writers_lose_nothing)
 
 				snprintf(name, sizeof(name), "w%d-u%03d", (k * 37) % 8, j);
 				e = entry(name, "");
-				bad |= vpasswd_insert(root, &e, NULL) != 0;
+				bad |= vpasswd_insert(tree_root, &e, NULL) != 0;
 			}
 			_exit(bad);
 		}
@@ -855,7 +828,7 @@ START_TEST(eight_writers_lose_nothing)
 		ck_assert_int_eq(waitpid(pids[k], &status, 0), pids[k]);
 		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
-	ck_assert_int_eq(vpasswd_load(&f, root, NULL), 0);
+	ck_assert_int_eq(vpasswd_load(&f, tree_root, NULL), 0);
 	ck_assert_uint_eq(vpasswd_count(&f), 1600);
 	ck_assert(f.sorted);
 	for (i = 0; i < 1600; i++) {
@@ -865,7 +838,7 @@ START_TEST(eight_writers_lose_nothing)
 		ck_assert_int_eq(vpasswd_find(&f, name), (long)i);
 	}
 	vpasswd_free(&f);
-	cdb_matches_text(root);
+	cdb_matches_text(tree_root);
 }
 END_TEST
 
@@ -874,7 +847,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("vpasswd");
 	TCase *tc = tcase_create("vpasswd");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tree_setup, tree_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, parses_a_fixture_line);
 	tcase_add_test(tc, keeps_a_clear_password_with_colons);
