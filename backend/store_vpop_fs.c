@@ -10,6 +10,8 @@
 
 #include "store_vpop.h"
 
+#include "lock.h"
+
 #include "assign.h"
 #include "control.h"
 #include "dircontrol.h"
@@ -241,30 +243,15 @@ int vpop_own_files(const char *dir, uid_t uid, gid_t gid, struct qa_error *e)
  * their fcntl locks, which vpasswd.c, assign.c and control.c honour. */
 int vpop_dir_lock(const char *dir, struct qa_error *e)
 {
-	struct timespec pause = { 0, 1000 * 1000 };
-	struct stat st;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), waited = 0;
+	int fd = lock_dir(dir, STORE_LOCK_TIMEOUT_MS);
 
-	if (fd < 0)
-		return errno == ENOENT ? qa_fail(e, QA_ERR_NOT_FOUND, "dir", "%s is gone", dir)
-		                       : qa_fail_errno(e, "dir", "open %s", dir);
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= STORE_LOCK_TIMEOUT_MS) {
-			int locked = errno == EWOULDBLOCK;
-
-			close(fd);
-			return locked ? qa_fail(e, QA_ERR_LOCKED, "dir", "%s is busy", dir)
-			              : qa_fail_errno(e, "dir", "lock %s", dir);
-		}
-		nanosleep(&pause, NULL);
-		waited++;
-	}
-	/* Removed while we waited (a domain delete): nothing to change. */
-	if (fstat(fd, &st) < 0 || st.st_nlink == 0) {
-		close(fd);
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT)
 		return qa_fail(e, QA_ERR_NOT_FOUND, "dir", "%s is gone", dir);
-	}
-	return fd;
+	if (errno == EAGAIN)
+		return qa_fail(e, QA_ERR_LOCKED, "dir", "%s is busy", dir);
+	return qa_fail_errno(e, "dir", "lock %s", dir);
 }
 
 void vpop_dir_unlock(int fd)

@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,4 +56,31 @@ void lock_drop(int fd)
 	fl.l_whence = SEEK_SET;
 	fcntl(fd, F_SETLK, &fl);
 	close(fd);
+}
+
+int lock_dir(const char *dir, int timeout_ms)
+{
+	struct timespec pause = { 0, 1000 * 1000 };
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), waited = 0, saved;
+
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= timeout_ms) {
+			saved = errno == EWOULDBLOCK ? EAGAIN : errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		nanosleep(&pause, NULL);
+		waited++;
+	}
+	/* Removed while we waited (a domain delete): nothing to change. */
+	if (fstat(fd, &st) < 0 || st.st_nlink == 0) {
+		close(fd);
+		errno = ENOENT;
+		return -1;
+	}
+	return fd;
 }

@@ -12,4 +12,11 @@ int lock_take(const char *lockpath, int timeout_ms);
 /* Releases the lock and closes fd (closing alone would release it too). */
 void lock_drop(int fd);
 
+/* Serialises our own changes to one directory (a domain, or domains/) with an
+ * flock() on the directory itself: no lock file is created, and it cannot be
+ * dropped by vpasswd.c closing its own fcntl lock file in the same process.
+ * Waits up to timeout_ms. Returns the locked fd, or -1 with errno: EAGAIN on
+ * timeout, ENOENT when the directory is (or was, while we waited) removed. */
+int lock_dir(const char *dir, int timeout_ms);
+
 #endif

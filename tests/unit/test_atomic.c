@@ -159,6 +159,28 @@ START_TEST(lock_excludes_another_process)
 }
 END_TEST
 
+START_TEST(dir_lock_excludes_and_sees_removal)
+{
+	char sub[128];
+	int fd, status;
+	pid_t pid;
+
+	snprintf(sub, sizeof(sub), "%s/domain", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	fd = lock_dir(sub, 1000);
+	ck_assert_int_ge(fd, 0);
+	pid = fork();
+	if (pid == 0)
+		_exit(lock_dir(sub, 20) < 0 && errno == EAGAIN ? 0 : 1);
+	waitpid(pid, &status, 0);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(rmdir(sub), 0);
+	lock_drop(fd);
+	ck_assert_int_eq(lock_dir(sub, 20), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
 START_TEST(errors_have_stable_names)
 {
 	struct qa_error e;
@@ -189,6 +211,7 @@ static Suite *atomic_suite(void)
 	tcase_add_test(tc, a_crash_before_rename_leaves_the_old_file);
 	tcase_add_test(tc, commit_fails_cleanly_in_a_missing_dir);
 	tcase_add_test(tc, lock_excludes_another_process);
+	tcase_add_test(tc, dir_lock_excludes_and_sees_removal);
 	tcase_add_test(tc, errors_have_stable_names);
 	suite_add_tcase(s, tc);
 	return s;
