@@ -102,6 +102,12 @@ int op_authenticate(const struct op *op, struct op_ctx *c)
 	c->role = s.role;
 	if (s.role != ROLE_SUPERADMIN && resolve_mailbox(c) < 0)
 		return -1;
+	/* Every answer to a session says whose it is, so that a page needs one
+	 * helper run, not a whoami first (and a refusal still names the caller). */
+	proto_put(c->out, "me.role", role_name(c->role));
+	proto_put(c->out, "me.name", c->name);
+	if (c->role != ROLE_SUPERADMIN)
+		proto_put(c->out, "me.domain", c->user.domain.s);
 	if (c->role < op->min_role)
 		return qa_fail(c->err, QA_ERR_DENIED, "", "%s may not %s", c->name, op->name);
 	return 0;

@@ -28,6 +28,20 @@ static const struct route routes[] = {
 	{ "/", page_main },
 	{ "/login", page_login },
 	{ "/logout", page_logout },
+	{ "/domains", page_domains },
+	{ "/domains/add", page_domain_add },
+	{ "/domains/delete", page_domain_del },
+	{ "/domains/aliases", page_domain_aliases },
+	{ "/domains/limits", page_limits },
+	{ "/users", page_users },
+	{ "/users/add", page_user_add },
+	{ "/users/edit", page_user_edit },
+	{ "/users/delete", page_user_del },
+	{ "/aliases", page_aliases },
+	{ "/aliases/edit", page_alias_edit },
+	{ "/aliases/delete", page_alias_del },
+	{ "/catchall", page_catchall },
+	{ "/account", page_account },
 };
 
 static void set_limits(struct app *app)

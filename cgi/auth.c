@@ -3,7 +3,6 @@
 
 #include "auth.h"
 
-#include "helper_client.h"
 #include "page.h"
 #include "request.h"
 #include "response.h"
@@ -59,25 +58,12 @@ static void session_ended(struct ctx *c)
 	page_login_form(c, 200, NULL, MSG("login.expired"), NULL);
 }
 
-int auth_require(struct ctx *c, struct proto_answer *who)
+void auth_login_again(struct ctx *c)
 {
-	struct helper_arg arg = { "ticket", c->ticket };
-	struct qa_error e;
-
-	if (!c->ticket) {
-		if (c->had_session)
-			session_ended(c);
-		else
-			page_login_form(c, 200, NULL, NULL, NULL);
-		return -1;
-	}
-	if (ctx_helper(c, "whoami", &arg, 1, who, &e) == 0 && who->nrec > 0)
-		return 0;
-	if (e.code == QA_ERR_EXPIRED)
+	if (c->had_session)
 		session_ended(c);
 	else
-		page_error(c, 503);
-	return -1;
+		page_login_form(c, 200, NULL, NULL, NULL);
 }
 
 const char *auth_role_key(const char *role)

@@ -8,7 +8,6 @@
 #define QA_AUTH_H
 
 struct ctx;
-struct proto_answer;
 
 #define AUTH_COOKIE "qa_session"
 
@@ -26,11 +25,9 @@ void auth_start(struct ctx *c, const char *ticket);
  * of the request runs without a ticket. */
 void auth_end(struct ctx *c);
 
-/* For pages that need a logged-in user: asks the helper (whoami). 0 with
- * who's first record holding name, role (and local, domain). -1 when the
- * request has been answered already: the login form when there is no
- * session ("session ended" when there was one), 503 when the helper failed. */
-int auth_require(struct ctx *c, struct proto_answer *who);
+/* No session, or it has ended: the login form ("your session has ended"
+ * when the request carried one, and the cookie is cleared). */
+void auth_login_again(struct ctx *c);
 
 /* The catalog key for a helper role name ("superadmin", "domainadmin",
  * "user"); NULL for a name we do not know. */

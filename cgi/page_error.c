@@ -23,18 +23,29 @@ static const struct error_text texts[] = {
 	{ 503, MSG("error.unavailable"), MSG("error.unavailable_text") },
 };
 
-void page_error(struct ctx *c, int status)
+static const struct error_text *text_for(int status)
 {
-	const struct error_text *t = &texts[5];    /* 500 unless listed */
 	size_t i;
 
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (texts[i].status == status)
-			t = &texts[i];
+			return &texts[i];
+	return &texts[5];    /* 500 */
+}
+
+void page_error_msg(struct ctx *c, int status, const char *title, const char *message)
+{
+	const struct error_text *t = text_for(status);
+
 	td_setf(c->data, "status", "%d", status);
-	td_set(c->data, "title", ctx_text(c, t->title));
-	td_set(c->data, "message", ctx_text(c, t->text));
+	td_set(c->data, "title", title ? title : ctx_text(c, t->title));
+	td_set(c->data, "message", message ? message : ctx_text(c, t->text));
 	page_render(c, status, "error");
+}
+
+void page_error(struct ctx *c, int status)
+{
+	page_error_msg(c, status, NULL, NULL);
 }
 
 void page_not_found(struct ctx *c)

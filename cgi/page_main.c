@@ -1,32 +1,34 @@
 /* page_main: the start page at the bare script URL. Logged in, it shows who
  * (name and role, as the helper says) and the logout button; otherwise the
- * login form. The admin pages will hang off it. */
+ * login form. */
 #include "config.h"
 
 #include "page.h"
 
 #include "auth.h"
-#include "proto.h"
 #include "request.h"
-#include "response.h"
 #include "template.h"
+
+static const char *role_key(enum me_role r)
+{
+	switch (r) {
+	case ME_SUPERADMIN: return auth_role_key("superadmin");
+	case ME_DOMAINADMIN: return auth_role_key("domainadmin");
+	case ME_USER: return auth_role_key("user");
+	default: return NULL;
+	}
+}
 
 void page_main(struct ctx *c)
 {
-	struct proto_answer who;
-	const char *role, *key;
+	const char *key;
 
-	if (c->req->method == M_POST) {
-		resp_header(c->resp, "Allow", "GET, HEAD");
-		page_error(c, 405);
+	if (!page_get_ok(c) || page_whoami(c) != PAGE_OK)
 		return;
-	}
-	if (auth_require(c, &who) < 0)
-		return;
-	role = proto_rec_get(&who.rec[0], "role");
-	key = auth_role_key(role);
+	c->nav = "main";
+	key = role_key(c->me.role);
 	td_set(c->data, "title", ctx_text(c, MSG("main.title")));
-	td_set(c->data, "name", proto_rec_get(&who.rec[0], "name"));
-	td_set(c->data, "role", key ? ctx_text(c, key) : role);
+	td_set(c->data, "name", c->me.name);
+	td_set(c->data, "role", key ? ctx_text(c, key) : "");
 	page_render(c, 200, "main");
 }

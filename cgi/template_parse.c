@@ -437,11 +437,16 @@ static int tokenize(const char *s, size_t n, struct token *tok)
 static int parse_tag(struct parser *p, const char *s, size_t n, int line)
 {
 	struct token tok[MAX_TOKENS];
-	int nt = tokenize(s, n, tok);
+	int nt;
+	size_t i = 0;
 
-	p->after_comment = nt > 0 && tok[0].s[0] == '!';
+	/* A comment is any text: look at its first byte before splitting words. */
+	while (i < n && is_space(s[i]))
+		i++;
+	p->after_comment = i < n && s[i] == '!';
 	if (p->after_comment)
 		return 0;
+	nt = tokenize(s, n, tok);
 	if (nt < 0)
 		return fail(p, line, "too many words in a {{...}} tag");
 	if (nt == 0)

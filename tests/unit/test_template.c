@@ -197,6 +197,8 @@ static const struct render_case render_cases[] = {
 	/* comments and tag whitespace */
 	{ "a{{! ignored }}b", "ab" },
 	{ "a{{!\nmulti\nline\n}}b", "ab" },
+	{ "a{{! a comment of many more words than any tag may hold: 1 2 3 4 5 6 7 8 9 10 11 12 }}b", "ab" },
+	{ "a{{ ! spaced }}b", "ab" },
 	{ "{{ q }}|{{#if  yes }}y{{/if }}|{{_  hello }}", "a b&amp;c|y|Hello" },
 	/* markup around substitutions */
 	{ "<script>var a = 1 < 2 && \"</b>\";</script>{{q}}",

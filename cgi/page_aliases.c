@@ -1,0 +1,9 @@
+/* page_aliases: placeholder until the page lands (this session's work). */
+#include "config.h"
+
+#include "page.h"
+
+void page_aliases(struct ctx *c)
+{
+	page_not_found(c);
+}
