@@ -1,46 +1,18 @@
 'use strict';
 // login.js: the login page, logging in and out through the real helper, in a
 // real browser: Debian's chromium driven by playwright-core (no browser
-// download). Run by tests/e2e/browser.sh, which makes emak.se (postmaster
+// download). Run by tests/e2e/login.sh, which makes emak.se (postmaster
 // password Postm4ster) with qmailadmin-ctl first:
 //   node login.js BASE_URL
 // Prints unnumbered TAP lines ("ok - name", "not ok - name", "# ...");
-// browser.sh numbers them. Screenshots go to $QA_SCREENSHOT_DIR if set.
+// tests/lib/browser.sh numbers them. Screenshots go to $QA_SCREENSHOT_DIR if set.
 
-const { chromium } = require('playwright-core');
 const fs = require('fs');
-const path = require('path');
+const { base, ok, is, screenshot, labelOf, watch, main } = require('./lib');
 
-const base = process.argv[2];
 // The link the app's config names as its helper (tests/lib/harness.sh,
 // HARNESS_STORE=1): moved away for a moment to see the app without it.
 const helperLink = process.env.QA_HELPER_LINK || '';
-const shots = process.env.QA_SCREENSHOT_DIR || '';
-const executablePath = process.env.QA_CHROMIUM || '/usr/bin/chromium';
-let failed = 0;
-
-function ok(cond, name, diag) {
-  console.log(`${cond ? 'ok' : 'not ok'} - ${name}`);
-  if (!cond) {
-    failed++;
-    if (diag) console.log(String(diag).replace(/\x1b\[[0-9;]*m/g, '').replace(/^/gm, '#   '));
-  }
-}
-function is(got, want, name) {
-  ok(got === want, name, `got:  ${JSON.stringify(got)}\nwant: ${JSON.stringify(want)}`);
-}
-
-async function screenshot(page, name) {
-  if (shots) await page.screenshot({ path: path.join(shots, name), fullPage: true });
-}
-
-// The text of a field's <label>s (empty when it has none).
-function labelOf(page, id) {
-  return page.evaluate((i) => {
-    const el = document.getElementById(i);
-    return el && el.labels ? Array.from(el.labels).map((l) => l.textContent.trim()).join(' ') : '';
-  }, id);
-}
 
 function submitLogin(page) {
   return Promise.all([
@@ -82,28 +54,7 @@ async function run(browser) {
   const page = await context.newPage();
   page.setDefaultTimeout(5000);
 
-  // Everything the page complains about: console errors (Chromium reports
-  // CSP violations there too), uncaught exceptions, violation events, and
-  // sub-resources that failed to load.
-  const problems = [];
-  // (Chromium also logs "Failed to load resource" for the 401 and 503 login
-  // answers, which are expected: failed sub-resources are caught by
-  // 'response' below.)
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded'))
-      problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`exception: ${e}`));
-  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
-  page.on('response', (r) => {
-    if (r.request().resourceType() !== 'document' && r.status() >= 400)
-      problems.push(`${r.status()}: ${r.url()}`);
-  });
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
+  const problems = await watch(context, page);
 
   // ---- English login page
   const resp = await page.goto(`${base}/cgi-bin/qmailadmin`);
@@ -182,25 +133,4 @@ async function run(browser) {
   await context.close();
 }
 
-(async () => {
-  const watchdog = setTimeout(() => {
-    console.log('Bail out! login.js took more than 60 s');
-    process.exit(1);
-  }, 60000);
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    await run(browser);
-  } catch (e) {
-    ok(false, 'the browser test ran to the end', e && e.stack ? e.stack : e);
-  } finally {
-    if (browser) await browser.close();
-    clearTimeout(watchdog);
-  }
-  process.exitCode = failed ? 1 : 0;
-})();
+main('login.js', run, 60);

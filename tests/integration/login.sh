@@ -20,33 +20,8 @@ QA_EXTRA_CONF="login_fail_limit = 3"
 "$CTL" user add klient2@emak.se Klient2pw >/dev/null || tap_bail "qmailadmin-ctl user add failed"
 "$CTL" superadmin-password admin Sup3rpw >/dev/null || tap_bail "qmailadmin-ctl superadmin-password failed"
 
-S=/cgi-bin/qmailadmin
-FORM=(-H 'Content-Type: application/x-www-form-urlencoded')
-
-csrf_field() {	# csrf_field: the hidden csrf input's value in BODY
-	html_attr "$(printf '%s\n' "$BODY" | grep -o -E '<input[^>]*name="csrf"[^>]*>' | head -n 1)" value
-}
-set_cookie() {	# set_cookie NAME: the whole Set-Cookie line for NAME of the last response
-	printf '%s\n' "$HEADERS" | grep -i "^set-cookie: $1=" | head -n 1 || true
-}
-pre_token() {	# pre_token: a fresh pre-login double-submit token (TOKEN)
-	http "$S/login"
-	TOKEN=$(cookie_value qa_csrf)
-}
-login() {	# login USER PASSWORD [CURL-OPTION...]: the login form, posted with a valid token
-	local user=$1 password=$2
-	shift 2
-	pre_token
-	http -X POST "${FORM[@]}" -b "qa_csrf=$TOKEN" --data-urlencode "csrf=$TOKEN" \
-		--data-urlencode "user=$user" --data-urlencode "password=$password" "$@" "$S/login"
-}
-start_page() {	# start_page TICKET [PATH]: the start page with that session cookie
-	http -b "qa_session=$1" "$S${2-/}"
-}
-text_of() {	# text_of ID: the text inside the element with id="ID"
-	printf '%s\n' "$BODY" | tr '\n' ' ' | grep -o -E "id=\"$1\"[^>]*>[^<]*<" | head -n 1 |
-		sed -E 's/^[^>]*>//; s/<$//; s/^[[:space:]]+//; s/[[:space:]]+$//'
-}
+# shellcheck source=tests/lib/session.sh
+. "$QA_SRCDIR/tests/lib/session.sh"
 
 # ---- not logged in: the start page is the login form
 http "$S/"
