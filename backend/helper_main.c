@@ -151,6 +151,7 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		proto_writer_free(&w);          /* an error answer carries no data */
 		proto_writer_init(&w);
+		op_put_caller(&c);              /* but says whose session it was */
 	}
 	rc = answer(&w, rc < 0 ? &e : NULL) < 0 ? 111 : rc < 0 ? 1 : 0;
 	if (c.store)

@@ -102,15 +102,23 @@ int op_authenticate(const struct op *op, struct op_ctx *c)
 	c->role = s.role;
 	if (s.role != ROLE_SUPERADMIN && resolve_mailbox(c) < 0)
 		return -1;
-	/* Every answer to a session says whose it is, so that a page needs one
-	 * helper run, not a whoami first (and a refusal still names the caller). */
+	c->authenticated = 1;
+	op_put_caller(c);
+	if (c->role < op->min_role)
+		return qa_fail(c->err, QA_ERR_DENIED, "", "%s may not %s", c->name, op->name);
+	return 0;
+}
+
+/* Every answer to a session says whose it is, so that a page needs one
+ * helper run, not a whoami first; a refusal too (helper_main.c). */
+void op_put_caller(struct op_ctx *c)
+{
+	if (!c->authenticated)
+		return;
 	proto_put(c->out, "me.role", role_name(c->role));
 	proto_put(c->out, "me.name", c->name);
 	if (c->role != ROLE_SUPERADMIN)
 		proto_put(c->out, "me.domain", c->user.domain.s);
-	if (c->role < op->min_role)
-		return qa_fail(c->err, QA_ERR_DENIED, "", "%s may not %s", c->name, op->name);
-	return 0;
 }
 
 int may_domain(struct op_ctx *c, const struct v_domain *d)

@@ -34,6 +34,7 @@ struct op_ctx {
 	struct v_user user;               /* ROLE_USER / ROLE_DOMAIN_ADMIN */
 	char sid[33];
 	int cli;                          /* run by qmailadmin-ctl (root) */
+	int authenticated;                /* a session's caller is known (me.*) */
 	char audit[512];                  /* what the audit line says was done */
 };
 
@@ -50,6 +51,8 @@ const struct op *op_find(const char *name);
 /* Authenticates the request's ticket (unless the op needs none, or c->cli),
  * sets the caller in c, and checks the op's minimum role. */
 int op_authenticate(const struct op *op, struct op_ctx *c);
+/* The caller's me.role, me.name, me.domain into the answer (sessions only). */
+void op_put_caller(struct op_ctx *c);
 /* Runs op: the handler and, for changes, the audit line. */
 int op_run(const struct op *op, struct op_ctx *c);
 

@@ -62,8 +62,11 @@ tap_is "no ticket, no data" "$(get status "$a")" expired
 a=$(call user.list ticket="$PM" domain=emak.se)
 tap_is "postmaster lists its users" "$(get status "$a")" ok
 tap_is "three mailboxes in emak.se" "$(get head.total "$a")" 3
+tap_is "the answer names the caller" "$(get head.me.name "$a")" postmaster@emak.se
 a=$(call user.list ticket="$PM" domain=other.se)
 tap_is "postmaster of emak.se cannot see other.se" "$(get status "$a")" denied
+tap_is "... and the refusal still names the caller" "$(get head.me.name "$a")" postmaster@emak.se
+tap_is "... with its role and domain" "$(get head.me.role "$a") $(get head.me.domain "$a")" "domainadmin emak.se"
 a=$(call user.get ticket="$PM" user=postmaster@other.se)
 tap_is "nor its mailboxes" "$(get status "$a")" denied
 a=$(call domain.add ticket="$PM" domain=evil.se)
