@@ -262,6 +262,27 @@ printf '%s\n' "$prog" >"$DOM/.qmail-helpdesk"
 chown --reference="$DOM/.qmail-info" "$DOM/.qmail-helpdesk"
 chmod 600 "$DOM/.qmail-helpdesk"
 
+# ---- an old qmailadmin alias to a Maildir, and an ezmlm list's link
+printf '%s\n' "$DOM/klient1/Maildir/" >"$DOM/.qmail-oldstyle"
+chown --reference="$DOM/.qmail-info" "$DOM/.qmail-oldstyle"
+chmod 600 "$DOM/.qmail-oldstyle"
+ln -s "$DOM/announce/editor" "$DOM/.qmail-announce"
+get /aliases
+tap_is "an old Maildir alias: its kind" "$(text_of kind-oldstyle)" "Delivery to a directory (old style)"
+tap_is "... not editable" "$(html_tag edit-oldstyle)" ""
+tap_is "... but deletable" "$(html_attr "$(html_tag delete-oldstyle)" href)" "$S/aliases/delete?user=oldstyle%40emak.se"
+tap_is "a mailing list: its kind" "$(text_of kind-announce)" "Mailing list"
+tap_is "... read-only" "$(text_of readonly-announce)" "Read-only"
+get "/aliases/edit?user=oldstyle@emak.se"
+tap_is "the old alias's edit page is read-only" "$(html_tag alias-form)" ""
+post /aliases/delete domain=emak.se user=announce@emak.se
+tap_is "deleting the list's link anyway: 400" "$STATUS" 400
+tap_ok "... the link is still there" test -L "$DOM/.qmail-announce"
+post /aliases/delete domain=emak.se user=oldstyle@emak.se
+tap_is "the old alias is deleted: 303" "$STATUS" 303
+tap_ok "... its file gone" test ! -e "$DOM/.qmail-oldstyle"
+rm "$DOM/.qmail-announce"
+
 # ---- deleting
 get "/aliases/delete?user=sales@emak.se"
 tap_is "delete page: 200" "$STATUS" 200
