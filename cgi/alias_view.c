@@ -4,11 +4,9 @@
 #include "alias_view.h"
 
 #include "arena.h"
-#include "buf.h"
 #include "err.h"
 #include "page.h"
 #include "proto.h"
-#include "request.h"
 #include "template.h"
 
 #include <string.h>
