@@ -9,7 +9,20 @@
 //   node aliases.js BASE_URL
 // Prints unnumbered TAP lines; screenshots go to $QA_SCREENSHOT_DIR if set.
 
-const { ok, is, url, screenshot, labelOf, text, watch, open, login, submit, main } = require('./lib');
+const lib = require('./lib');
+
+const { ok, is, url, screenshot, labelOf, text, watch, open, login, main } = lib;
+
+// Navigations wait until the page's own requests (the stylesheet, the icon)
+// are done: one cut short by the next navigation would count as a failed load.
+async function submit(page, selector) {
+  const resp = await lib.submit(page, selector);
+  await page.waitForLoadState('networkidle');
+  return resp;
+}
+function go(page, p) {
+  return page.goto(url(p), { waitUntil: 'networkidle' });
+}
 
 // Every row's address on the list page, in order.
 function addresses(page) {
@@ -114,13 +127,13 @@ async function catchall(page) {
 
 async function swedish(page) {
   await submit(page, '#lang-sv');
-  await page.goto(url('/aliases'));
+  await go(page, '/aliases');
   is(await text(page, 'h1'), 'Alias och vidarebefordringar', 'Swedish: the list');
   is(await text(page, '#kind-spam'), 'Svart hål (posten raderas)', 'Swedish: the kinds');
   await screenshot(page, 'aliases-sv.png');
-  await page.goto(url('/catchall'));
+  await go(page, '/catchall');
   is(await text(page, 'h1'), 'Post till okända adresser', 'Swedish: the catch-all');
-  await page.goto(url('/?lang=en'));
+  await go(page, '/?lang=en');
 }
 
 // At 375 px wide no page scrolls sideways, not even inside the table.
@@ -130,9 +143,10 @@ async function narrow(browser) {
   page.setDefaultTimeout(5000);
   const problems = await watch(context, page);
   await login(page, 'postmaster@emak.se', 'Postm4ster');
+  await page.waitForLoadState('networkidle');
   for (const p of ['/aliases', '/aliases/edit', '/aliases/edit?user=info@emak.se',
     '/aliases/edit?user=helpdesk@emak.se', '/aliases/delete?user=info@emak.se', '/catchall']) {
-    await page.goto(url(p));
+    await go(page, p);
     const over = await page.evaluate(() => {
       const wide = [document.documentElement, ...document.querySelectorAll('.table-wrap')]
         .filter((el) => el.scrollWidth > el.clientWidth + 1);
@@ -140,7 +154,7 @@ async function narrow(browser) {
     });
     is(over.join(), '', `375 px: ${p} has no horizontal overflow`);
   }
-  await page.goto(url('/aliases'));
+  await go(page, '/aliases');
   ok(await page.isVisible('#edit-info'), '375 px: the edit link is visible');
   await screenshot(page, 'aliases-375-en.png');
   ok(problems.length === 0, '375 px: no console errors or CSP violations', problems.join('\n'));
@@ -150,6 +164,7 @@ async function narrow(browser) {
 async function run(browser) {
   const { context, page, problems } = await open(browser);
   await login(page, 'postmaster@emak.se', 'Postm4ster');
+  await page.waitForLoadState('networkidle');
   await aliases(page);
   await catchall(page);
   await swedish(page);
@@ -158,4 +173,4 @@ async function run(browser) {
   await narrow(browser);
 }
 
-main('aliases.js', run, 90);
+main('aliases.js', run, 150);
