@@ -104,6 +104,19 @@ static int parse_targets(struct op_ctx *c, const struct v_domain *d, struct v_ta
 	return 0;
 }
 
+/* The "domain" argument; left out, a domain admin means its own, so that a
+ * page can ask in one helper run before it knows whose session it has. */
+static int arg_domain_own(struct op_ctx *c, struct v_domain *d)
+{
+	const char *s = arg(c, "domain");
+
+	if ((!s || !*s) && c->role == ROLE_DOMAIN_ADMIN) {
+		*d = c->user.domain;
+		return 0;
+	}
+	return arg_domain(c, "domain", d);
+}
+
 /* ------------------------------------------------------------ aliases */
 
 int op_alias_list(struct op_ctx *c)
@@ -112,7 +125,7 @@ int op_alias_list(struct op_ctx *c)
 	struct v_domain d;
 	size_t n, i;
 
-	if (arg_domain(c, "domain", &d) < 0 || may_domain(c, &d) < 0
+	if (arg_domain_own(c, &d) < 0 || may_domain(c, &d) < 0
 	    || store_alias_list(c->store, &d, &list, &n, c->err) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
@@ -134,6 +147,21 @@ int op_alias_get(struct op_ctx *c)
 	return 0;
 }
 
+/* new=1: the alias is being created, so .qmail-NAME must not exist yet (a
+ * form for a new alias must not silently replace one of the same name). */
+static int check_new(struct op_ctx *c, const struct v_user *a)
+{
+	struct dq_entry ent;
+	int is_new;
+
+	if (arg_bool(c, "new", &is_new) < 0)
+		return -1;
+	if (!is_new || store_alias_get(c->store, a, &ent, NULL) < 0)
+		return 0;   /* missing (or unreadable: the write will say why) */
+	dq_entry_free(&ent);
+	return qa_fail(c->err, QA_ERR_EXISTS, "user", "%s@%s exists already", a->local.s, a->domain.s);
+}
+
 int op_alias_set(struct op_ctx *c)
 {
 	struct v_target t[OP_ALIAS_TARGETS_MAX];
@@ -144,7 +172,7 @@ int op_alias_set(struct op_ctx *c)
 		return -1;
 	snprintf(c->audit, sizeof(c->audit), "alias %s@%s -> %.300s", a.local.s, a.domain.s,
 	         arg(c, "targets") ? arg(c, "targets") : "");
-	if (parse_targets(c, &a.domain, t, OP_ALIAS_TARGETS_MAX, &n) < 0)
+	if (check_new(c, &a) < 0 || parse_targets(c, &a.domain, t, OP_ALIAS_TARGETS_MAX, &n) < 0)
 		return -1;
 	if (n == 0)
 		return qa_fail(c->err, QA_ERR_INVALID, "targets", "no targets (use a blackhole to drop mail)");
@@ -158,7 +186,30 @@ int op_alias_blackhole(struct op_ctx *c)
 	if (arg_user(c, "user", &a) < 0 || may_domain(c, &a.domain) < 0)
 		return -1;
 	snprintf(c->audit, sizeof(c->audit), "blackhole %s@%s", a.local.s, a.domain.s);
+	if (check_new(c, &a) < 0)
+		return -1;
 	return store_alias_blackhole(c->store, &a, c->err);
+}
+
+/* A '|' line runs as the domain's user with /bin/sh: whoever set it up
+ * (the system administrator) removes it. alias.set and alias.blackhole
+ * refuse to replace one (the store); a session may not delete one either.
+ * The command line, run by root, may. */
+static int may_delete(struct op_ctx *c, const struct v_user *a)
+{
+	struct dq_entry ent;
+	enum dq_kind kind;
+
+	if (c->cli)
+		return 0;
+	if (store_alias_get(c->store, a, &ent, c->err) < 0)
+		return -1;
+	kind = ent.kind;
+	dq_entry_free(&ent);
+	if (kind == DQ_PROGRAM)
+		return qa_fail(c->err, QA_ERR_DENIED, "user", "%s@%s runs a program; only the system "
+		               "administrator may remove it", a->local.s, a->domain.s);
+	return 0;
 }
 
 int op_alias_del(struct op_ctx *c)
@@ -168,6 +219,8 @@ int op_alias_del(struct op_ctx *c)
 	if (arg_user(c, "user", &a) < 0 || may_domain(c, &a.domain) < 0)
 		return -1;
 	snprintf(c->audit, sizeof(c->audit), "alias %s@%s", a.local.s, a.domain.s);
+	if (may_delete(c, &a) < 0)
+		return -1;
 	return store_alias_del(c->store, &a, c->err);
 }
 
@@ -247,7 +300,7 @@ int op_catchall_get(struct op_ctx *c)
 	struct v_domain d;
 	size_t i;
 
-	if (arg_domain(c, "domain", &d) < 0 || may_domain(c, &d) < 0
+	if (arg_domain_own(c, &d) < 0 || may_domain(c, &d) < 0
 	    || store_catchall_get(c->store, &d, &ca, c->err) < 0)
 		return -1;
 	for (i = 0; i < N_CA_MODES && ca_modes[i].kind != ca.kind; i++)
@@ -266,7 +319,7 @@ int op_catchall_set(struct op_ctx *c)
 	struct v_domain d;
 	size_t i;
 
-	if (arg_domain(c, "domain", &d) < 0 || may_domain(c, &d) < 0)
+	if (arg_domain_own(c, &d) < 0 || may_domain(c, &d) < 0)
 		return -1;
 	snprintf(c->audit, sizeof(c->audit), "catch-all of %s: %.32s %.300s", d.s, mode ? mode : "",
 	         target ? target : "");
