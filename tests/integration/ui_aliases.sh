@@ -186,7 +186,7 @@ post /aliases/edit domain=emak.se name=spam kind=blackhole
 tap_is "a new blackhole over an existing one: 409" "$STATUS" 409
 post /aliases/edit domain=emak.se name=x2 kind=forward targets=$'klient1\nnot an address'
 tap_is "a bad target: 400" "$STATUS" 400
-tap_is "... says so" "$(text_of form-error)" "Give one or more valid email addresses or mailbox names, separated by commas."
+tap_is "... says so" "$(text_of form-error)" "Give one or more valid email addresses or mailbox names, one per line or separated by commas."
 tap_like "... marks the targets" "$(html_tag targets)" 'aria-invalid="true"'
 tap_is "... keeps them as typed" "$(textarea_of targets)" $'klient1\nnot an address'
 tap_is "... and the name" "$(html_attr "$(html_tag name)" value)" x2
