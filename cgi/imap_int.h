@@ -1,5 +1,6 @@
-/* imap_int: what imap.c (connection, TLS, commands, login) shares with
- * imap_cmd.c (the mailbox and message commands). Not for pages. */
+/* imap_int: what imap.c (connection, TLS, running commands, login) shares
+ * with imap_quote.c (building commands) and imap_cmd.c (the mailbox and
+ * message commands). Not for pages. */
 #ifndef QA_IMAP_INT_H
 #define QA_IMAP_INT_H
 
@@ -64,6 +65,8 @@ void imap_cmd_literal(struct imap *im, struct imap_cmd *c, const char *data, siz
 /* Ends the piece here and waits for "+" (AUTHENTICATE without SASL-IR). */
 void imap_cmd_wait(struct imap_cmd *c);
 void imap_cmd_free(struct imap_cmd *c);
+/* Ends the piece here (imap_run(), after the final CRLF). */
+void imap_cmd_end_piece(struct imap_cmd *c);
 
 /* Called for each untagged response of the command (after the client's own
  * bookkeeping: capabilities, the selected mailbox, BYE). Returns IMAP_OK or
