@@ -45,7 +45,8 @@ void imap_config_from_conf(struct imap_config *ic, const struct conf *c)
 	          : !strcmp(c->imap_tls, "starttls") ? IMAP_TLS_STARTTLS : IMAP_TLS_NONE;
 	ic->ca_file = c->imap_ca_file;
 	ic->verify = c->imap_verify;
-	ic->timeout_ms = (int)(c->imap_timeout * 1000);
+	/* poll() takes an int of milliseconds; a day is plenty. */
+	ic->timeout_ms = (int)(c->imap_timeout > 86400 ? 86400000 : c->imap_timeout * 1000);
 	imap_limits_default(&ic->lim);
 }
 

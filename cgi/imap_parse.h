@@ -44,8 +44,8 @@ struct imap_limits {
 	size_t max_values;        /* atoms, strings, NILs and lists in one response */
 };
 
-/* 64 KiB lines, 64 MiB literals and responses, depth 64 (a BODYSTRUCTURE
- * takes two levels per nested multipart), 1 Mi values. */
+/* 1 MiB lines, 64 MiB literals and responses, depth 64 (a BODYSTRUCTURE
+ * takes one or two levels per nested part), 1 Mi values. */
 void imap_limits_default(struct imap_limits *lim);
 
 /* ---------------------------------------------------------------- 1. reader */
