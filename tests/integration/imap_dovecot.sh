@@ -246,6 +246,7 @@ probe --hide LITERAL+ append INBOX "$MAIL/03-nested-rfc822.eml"
 tap_is "append the forwarded KOI8-R message with a synchronizing literal: UID 3" "$OUT" "uid=3"
 probe append INBOX "$MAIL/04-plain-split-words.eml" '\Flagged'
 tap_is "append the plain UTF-8 message, flagged: UID 4" "$OUT" "uid=4"
+# shellcheck disable=SC2016 # a keyword, not a variable
 probe store INBOX 4 + '$Work'
 tap_is "... and give it a keyword" "$OUT" ""
 probe append nothere "$MAIL/04-plain-split-words.eml"
@@ -301,6 +302,7 @@ tap_is "body 3.2.1: base64 KOI8-R to UTF-8" "$(printf '%s' "$OUT" | tr -d '\r')"
 probe fetch INBOX 4
 tap_is "message 4: a character split across encoded-words" "$(line_of subject=)" "subject=Smörgåsbord på fredag"
 tap_is "... also in the display name" "$(line_of from=)" "from=Åsa Östrom <asa@emak.se>"
+# shellcheck disable=SC2016
 tap_like "... \\Flagged and the keyword" "$(line_of uid=)" '^uid=4 flags=\\Flagged \$Work size='
 tap_like "... a single text part is section 1" "$(line_of part)" '^part 1 text/plain charset=utf-8 encoding=8bit size=[0-9]+$'
 probe body INBOX 4 1
