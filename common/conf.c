@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum kind { K_PATH, K_STR, K_PORT, K_SIZE, K_TIME, K_COUNT, K_LANG, K_HASH };
+enum kind { K_PATH, K_STR, K_PORT, K_SIZE, K_TIME, K_COUNT, K_LANG, K_HASH, K_TLS, K_BOOL };
 
 struct key {
 	const char *name;
@@ -39,6 +39,10 @@ static const struct key keys[] = {
 	STRKEY(K_PATH, tmp_dir),
 	STRKEY(K_STR, imap_host),
 	NUMKEY(K_PORT, imap_port),
+	STRKEY(K_TLS, imap_tls),
+	STRKEY(K_PATH, imap_ca_file),
+	NUMKEY(K_BOOL, imap_verify),
+	NUMKEY(K_TIME, imap_timeout),
 	STRKEY(K_STR, smtp_host),
 	NUMKEY(K_PORT, smtp_port),
 	NUMKEY(K_TIME, session_idle),
@@ -83,6 +87,9 @@ void conf_defaults(struct conf *c)
 	set_str(c, offsetof(struct conf, tmp_dir), "/tmp");
 	set_str(c, offsetof(struct conf, imap_host), "127.0.0.1");
 	c->imap_port = 143;
+	set_str(c, offsetof(struct conf, imap_tls), "none");
+	c->imap_verify = 1;
+	c->imap_timeout = 30;
 	set_str(c, offsetof(struct conf, smtp_host), "127.0.0.1");
 	c->smtp_port = 25;
 	c->session_idle = 30 * 60;
@@ -169,6 +176,17 @@ static int valid_lang(const char *v)
 	return 1;
 }
 
+static const char *const hashes[] = { "sha512", "yescrypt", "bcrypt", NULL };
+static const char *const tls_modes[] = { "none", "starttls", "imaps", NULL };
+
+static int in_list(const char *v, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(v, *list))
+			return 1;
+	return 0;
+}
+
 static int set_value(struct conf *c, const struct key *k, const char *v,
                      char *err, size_t errlen, unsigned line)
 {
@@ -176,9 +194,16 @@ static int set_value(struct conf *c, const struct key *k, const char *v,
 	unsigned long long n;
 
 	switch (k->kind) {
+	case K_BOOL:
+		if (strcmp(v, "yes") && strcmp(v, "no"))
+			return fail(err, errlen, line, "%s: must be yes or no", k->name);
+		*(int *)(void *)field = !strcmp(v, "yes");
+		return 0;
 	case K_HASH:
-		if (strcmp(v, "sha512") && strcmp(v, "yescrypt") && strcmp(v, "bcrypt"))
-			return fail(err, errlen, line, "%s: must be sha512, yescrypt or bcrypt", k->name);
+	case K_TLS:
+		if (!in_list(v, k->kind == K_HASH ? hashes : tls_modes))
+			return fail(err, errlen, line, "%s: must be %s", k->name,
+			            k->kind == K_HASH ? "sha512, yescrypt or bcrypt" : "none, starttls or imaps");
 		/* fall through */
 	case K_PATH:
 	case K_STR:

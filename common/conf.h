@@ -21,6 +21,10 @@ struct conf {
 	char tmp_dir[CONF_PATH_MAX];
 	char imap_host[256];
 	unsigned imap_port;
+	char imap_tls[16];                  /* none, starttls, imaps */
+	char imap_ca_file[CONF_PATH_MAX];   /* CA certificates (PEM); "": the system's */
+	int imap_verify;                    /* check the certificate and host name */
+	unsigned long imap_timeout;         /* seconds: the connect and each read and write */
 	char smtp_host[256];
 	unsigned smtp_port;
 	unsigned long session_idle;   /* seconds */

@@ -26,6 +26,10 @@ START_TEST(defaults_are_the_documented_ones)
 	ck_assert_str_eq(c.vpopmail_group, "vchkpw");
 	ck_assert_str_eq(c.imap_host, "127.0.0.1");
 	ck_assert_uint_eq(c.imap_port, 143);
+	ck_assert_str_eq(c.imap_tls, "none");
+	ck_assert_str_eq(c.imap_ca_file, "");
+	ck_assert_int_eq(c.imap_verify, 1);
+	ck_assert_uint_eq(c.imap_timeout, 30);
 	ck_assert_uint_eq(c.smtp_port, 25);
 	ck_assert_uint_eq(c.session_idle, 1800);
 	ck_assert_uint_eq(c.session_max, 43200);
@@ -99,8 +103,33 @@ static const struct {
 	{ "imap_host = \n", "line 1: imap_host: bad value" },
 	{ "imap_host = a\tb\n", "line 1: imap_host: bad value" },
 	{ "password_hash = md5\n", "line 1: password_hash: must be sha512, yescrypt or bcrypt" },
+	{ "imap_tls = ssl\n", "line 1: imap_tls: must be none, starttls or imaps" },
+	{ "imap_tls = IMAPS\n", "line 1: imap_tls: must be none, starttls or imaps" },
+	{ "imap_verify = 1\n", "line 1: imap_verify: must be yes or no" },
+	{ "imap_ca_file = ca.pem\n", "line 1: imap_ca_file: must be an absolute path" },
+	{ "imap_timeout = 0\n", "line 1: imap_timeout: must be a duration like 30m or 12h" },
 	{ "qmail_reload = svc -h\n", "line 1: qmail_reload: must be none, pidfile:/PATH or command:/PATH ARGS" },
 };
+
+START_TEST(imap_keys)
+{
+	struct conf c;
+	char err[256] = "";
+
+	ck_assert_msg(parse(&c, "imap_host = mail.emak.se\nimap_port = 993\nimap_tls = imaps\n"
+	                    "imap_ca_file = /etc/ssl/certs/emak-ca.pem\nimap_verify = no\n"
+	                    "imap_timeout = 1m\n", err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(c.imap_host, "mail.emak.se");
+	ck_assert_uint_eq(c.imap_port, 993);
+	ck_assert_str_eq(c.imap_tls, "imaps");
+	ck_assert_str_eq(c.imap_ca_file, "/etc/ssl/certs/emak-ca.pem");
+	ck_assert_int_eq(c.imap_verify, 0);
+	ck_assert_uint_eq(c.imap_timeout, 60);
+	ck_assert_msg(parse(&c, "imap_tls = starttls\nimap_verify = yes\n", err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(c.imap_tls, "starttls");
+	ck_assert_int_eq(c.imap_verify, 1);
+}
+END_TEST
 
 START_TEST(refuses_bad_lines)
 {
@@ -171,6 +200,7 @@ static Suite *conf_suite(void)
 
 	tcase_add_test(tc, defaults_are_the_documented_ones);
 	tcase_add_test(tc, parses_every_kind);
+	tcase_add_test(tc, imap_keys);
 	tcase_add_loop_test(tc, refuses_bad_lines, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, refuses_nul_and_long_values);
 	tcase_add_test(tc, load_reads_a_file_and_names_it_in_errors);
