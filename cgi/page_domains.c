@@ -107,7 +107,8 @@ static const char *page_url(struct ctx *c, const char *q, size_t offset)
 static void show_list(struct ctx *c, const char *q, size_t offset, const struct proto_answer *ans)
 {
 	struct tlist *l = td_list(c->data, "domains");
-	size_t i, total = (size_t)num(&ans->rec[0], "total"), shown = ans->nrec - 1;
+	size_t i, total = ans->nrec ? (size_t)num(&ans->rec[0], "total") : 0;
+	size_t shown = ans->nrec ? ans->nrec - 1 : 0;
 
 	for (i = 1; i < ans->nrec; i++)
 		add_domain_row(c, l, &ans->rec[i]);
