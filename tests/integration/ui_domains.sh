@@ -310,6 +310,23 @@ tap_is "... nothing added" "$(listed csrf.nu)" ""
 "$CTL" domain alias emak.nu emak.se >/dev/null
 "$CTL" user add klient1@emak.se Klient1pw >/dev/null
 "$CTL" alias set info@emak.se klient1@emak.se >/dev/null
+# The helper's answers behind these pages (README: Protocol).
+helper() {	# helper OP KEY=VALUE...: the answer's lines, as helper_client.py prints them
+	python3 "$QA_SRCDIR/tests/lib/helper_client.py" "$HELPER" "$@"
+}
+a=$(helper domain.get ticket="$SA" domain=emak.se usage=1)
+tap_like "domain.get: emak.se's alias domains" "$a" $'\n''item1\.alias_domains emak\.nu'$'\n'
+tap_like "... its aliases and forwards" "$a" $'\n''item1\.forwards 1'$'\n'
+tap_like "... its disk use with usage=1" "$a" $'\n''item1\.disk_bytes 2048'$'\n''item1\.disk_count 3'
+a=$(helper domain.get ticket="$SA" domain=emak.nu usage=1)
+tap_like "domain.get of an alias: the real domain's disk use" "$a" $'\n''item1\.disk_bytes 2048'
+a=$(helper domain.get ticket="$SA" domain=emak.se)
+tap_unlike "... none without usage=1" "$a" 'disk_bytes'
+a=$(helper domain.list ticket="$SA" domain=emak.nu real=1)
+tap_like "domain.list real=1 domain=ALIAS: nothing" "$a" $'\n''head\.total 0'
+a=$(helper domain.list ticket="$SA" real=2)
+tap_like "domain.list real=2: invalid" "$a" '^status invalid'$'\n''field real'
+
 get "/domains/delete?domain=emak.se"
 tap_is "delete emak.se: a confirmation page (200)" "$STATUS" 200
 tap_is "... headed" "$(html_h1)" "Delete emak.se"
