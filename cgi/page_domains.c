@@ -182,8 +182,8 @@ static void add_form(struct ctx *c, int status, const char *key, const char *fie
 	td_set_bool(c->data, "random", random && !strcmp(random, "1"));
 	if (key)
 		td_set(c->data, "error", ctx_text(c, key));
-	if (field && *field)
-		td_set_bool(c->data, arena_printf(c->a, "invalid_%s", field), 1);
+	if (field && *field && (field = arena_printf(c->a, "invalid_%s", field)) != NULL)
+		td_set_bool(c->data, field, 1);
 	page_render(c, status, "domain_add");
 }
 

@@ -96,8 +96,9 @@ struct lim_values {
 static const char *mb_text(struct ctx *c, const char *bytes)
 {
 	double mb = strtod(bytes, NULL) / MB;
+	const char *s = mb > 0 ? arena_printf(c->a, "%.17g", mb) : "";
 
-	return mb > 0 ? arena_printf(c->a, "%.17g", mb) : "";
+	return s ? s : "";
 }
 
 /* A value of limits.get as the form's field shows it. */
@@ -183,9 +184,12 @@ static void values_from_form(struct ctx *c, struct lim_values *out)
 	}
 	for (i = 0; i < N_PERMS; i++) {
 		out->perm[i] = 0;
-		for (b = 0; b < 3; b++)
-			if (req_form(c->req, arena_printf(c->a, "%s_%s", perms[i].key, perm_ops[b])))
+		for (b = 0; b < 3; b++) {
+			const char *name = arena_printf(c->a, "%s_%s", perms[i].key, perm_ops[b]);
+
+			if (name && req_form(c->req, name))
 				out->perm[i] |= 1u << b;
+		}
 	}
 	out->list_rest = rest && all_digits(rest) ? (unsigned)strtoul(rest, NULL, 10) & 0x1f8 : 0;
 }
@@ -233,10 +237,10 @@ static const char *perm_shown(struct ctx *c, unsigned bits)
 	const char *out = "";
 	size_t b;
 
-	for (b = 0; b < 3; b++)
+	for (b = 0; b < 3 && out; b++)
 		if (bits & (1u << b))
 			out = arena_printf(c->a, "%s%s%s", out, *out ? ", " : "", ctx_text(c, keys[b]));
-	return *out ? out : ctx_text(c, MSG("limits.nothing_refused"));
+	return out && *out ? out : ctx_text(c, MSG("limits.nothing_refused"));
 }
 
 static void add_perms(struct ctx *c, const struct lim_values *v)
