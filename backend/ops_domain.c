@@ -7,9 +7,11 @@
 #include "conf.h"
 #include "passwd.h"
 #include "store.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Page bounds shared by every list operation. */
 int arg_page(struct op_ctx *c, struct list_query *q)
@@ -50,6 +52,32 @@ int arg_new_password(struct op_ctx *c, const char *key, char *hash, size_t hashl
 	return passwd_hash(p.s, c->conf->password_hash, hash, hashlen, c->err);
 }
 
+/* An optional "0"/"1" argument (absent = 0). */
+static int arg_flag(struct op_ctx *c, const char *key, int *out)
+{
+	const char *s = arg(c, key);
+	unsigned long long n = 0;
+
+	if (s && *s && v_uint(s, 1, &n, key, c->err) < 0)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+/* The disk use of d's real domain, when it can be summed (usage.h). */
+static void add_usage(struct op_ctx *c, struct domain_info *d)
+{
+	struct v_domain real;
+	struct usage u;
+
+	if (v_domain(d->real, &real, "domain", NULL) < 0
+	    || usage_get(c->store, c->conf->state_dir, &real, time(NULL), &u, NULL) < 0)
+		return;
+	d->has_usage = 1;
+	d->disk_bytes = u.bytes;
+	d->disk_count = u.count;
+}
+
 static void put_domain(struct proto_writer *w, const struct domain_info *d)
 {
 	proto_iput(w, "domain", d->name);
@@ -57,39 +85,91 @@ static void put_domain(struct proto_writer *w, const struct domain_info *d)
 	proto_iput(w, "alias", d->is_alias ? "1" : "0");
 	proto_iputf(w, "users", "%lu", d->users);
 	proto_iputf(w, "aliases", "%zu", d->naliases);
+	proto_iputf(w, "forwards", "%zu", d->nforwards);
+	if (d->alias_names && *d->alias_names)
+		proto_iput(w, "alias_domains", d->alias_names);
+	if (d->has_usage) {
+		proto_iputf(w, "disk_bytes", "%llu", d->disk_bytes);
+		proto_iputf(w, "disk_count", "%llu", d->disk_count);
+	}
 }
+
+struct listing {
+	struct op_ctx *c;
+	int usage;
+};
 
 static int list_one(void *ctx, const struct domain_info *d)
 {
-	struct op_ctx *c = ctx;
+	struct listing *l = ctx;
+	struct domain_info mine;
 
-	proto_item(c->out);
-	put_domain(c->out, d);
+	if (l->usage && !d->is_alias) {   /* an alias's disk is its real domain's */
+		mine = *d;
+		add_usage(l->c, &mine);
+		d = &mine;
+	}
+	proto_item(l->c->out);
+	put_domain(l->c->out, d);
 	return 0;
 }
 
+/* Arguments: search, offset, limit (arg_page); domain (exactly that one);
+ * real=1 (real domains only, each with its alias_domains); usage=1 (each
+ * real domain's disk_bytes and disk_count). */
 int op_domain_list(struct op_ctx *c)
 {
+	struct listing l = { c, 0 };
+	struct v_domain only;
 	struct list_query q;
 	size_t total = 0;
 
-	if (arg_page(c, &q) < 0 || store_domain_list(c->store, &q, list_one, c, &total, c->err) < 0)
+	if (arg_page(c, &q) < 0 || arg_flag(c, "real", &q.reals_only) < 0
+	    || arg_flag(c, "usage", &l.usage) < 0)
+		return -1;
+	if (arg(c, "domain")) {
+		if (arg_domain(c, "domain", &only) < 0)
+			return -1;
+		q.name = only.s;
+	}
+	if (store_domain_list(c->store, &q, list_one, &l, &total, c->err) < 0)
 		return -1;
 	proto_putf(c->out, "total", "%zu", total);
 	return 0;
 }
 
+/* Adds a real domain's alias_domains to the item being written: the
+ * domain list is what knows them all at once. */
+static int put_alias_names(void *ctx, const struct domain_info *d)
+{
+	struct op_ctx *c = ctx;
+
+	if (d->alias_names && *d->alias_names)
+		proto_iput(c->out, "alias_domains", d->alias_names);
+	return 0;
+}
+
+/* Arguments: domain; usage=1 (disk_bytes and disk_count, of the real
+ * domain for an alias). */
 int op_domain_get(struct op_ctx *c)
 {
 	struct v_domain d;
 	struct domain_info info;
+	struct list_query q;
+	int usage;
 
-	if (arg_domain(c, "domain", &d) < 0 || may_domain(c, &d) < 0
-	    || store_domain_get(c->store, &d, &info, c->err) < 0)
+	if (arg_domain(c, "domain", &d) < 0 || arg_flag(c, "usage", &usage) < 0
+	    || may_domain(c, &d) < 0 || store_domain_get(c->store, &d, &info, c->err) < 0)
 		return -1;
+	if (usage)
+		add_usage(c, &info);
 	proto_item(c->out);
 	put_domain(c->out, &info);
-	return 0;
+	if (info.is_alias || !info.naliases)
+		return 0;
+	memset(&q, 0, sizeof(q));
+	q.name = info.name;
+	return store_domain_list(c->store, &q, put_alias_names, c, NULL, c->err);
 }
 
 int op_domain_add(struct op_ctx *c)
@@ -112,7 +192,10 @@ int op_domain_del(struct op_ctx *c)
 	if (arg_domain(c, "domain", &d) < 0)
 		return -1;
 	snprintf(c->audit, sizeof(c->audit), "domain %s", d.s);
-	return store_domain_del(c->store, &d, c->err);
+	if (store_domain_del(c->store, &d, c->err) < 0)
+		return -1;
+	usage_forget(c->conf->state_dir, &d);
+	return 0;
 }
 
 int op_alias_domain_add(struct op_ctx *c)

@@ -30,6 +30,13 @@ struct domain_info {
 	int is_alias;
 	unsigned long users;               /* mailboxes (real domains) */
 	size_t naliases;                   /* alias domains pointing here */
+	size_t nforwards;                  /* aliases and forwards: DOMDIR/.qmail-* (dq_list) */
+	const char *alias_names;           /* domain lists: the alias domains pointing here,
+	                                    * comma-separated, valid in the callback; else NULL */
+	/* Not the store's: the helper's usage cache (usage.h) fills these. */
+	int has_usage;
+	unsigned long long disk_bytes;     /* the mailboxes' Maildir++ usage */
+	unsigned long long disk_count;
 };
 
 struct user_info {
@@ -62,6 +69,9 @@ struct list_query {
 	size_t offset;
 	size_t limit;
 	int with_usage;                    /* read maildirsize for each listed user */
+	int reals_only;                    /* domains: real ones only, their aliases in alias_names;
+	                                    * the search matches a domain or one of its aliases */
+	const char *name;                  /* domains: only this one (exact name) */
 };
 
 typedef int (*domain_cb)(void *ctx, const struct domain_info *d);

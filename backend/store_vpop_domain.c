@@ -95,6 +95,18 @@ static unsigned long count_users(const char *domdir)
 	return n + (last != '\n');
 }
 
+/* A domain's aliases and forwards: what the alias list shows. */
+static size_t count_forwards(const char *domdir)
+{
+	struct dq_entry *list;
+	size_t n;
+
+	if (dq_list(domdir, &list, &n, NULL) < 0)
+		return 0;
+	dq_list_free(list, n);
+	return n;
+}
+
 int store_domain_get(struct store *s, const struct v_domain *d, struct domain_info *out,
                      struct qa_error *e)
 {
@@ -104,6 +116,7 @@ int store_domain_get(struct store *s, const struct v_domain *d, struct domain_in
 	if (vpop_domain(s, d, out, e) < 0)
 		return -1;
 	out->users = count_users(out->dir);
+	out->nforwards = count_forwards(out->dir);
 	if (out->is_alias)
 		return 0;
 	if (assign_list(s->qmail_dir, &v, &n, e) < 0)
@@ -121,26 +134,38 @@ static int by_domain(const void *a, const void *b)
 	              ((const struct assign_entry *)b)->domain);
 }
 
-static int by_string(const void *a, const void *b)
+/* The alias domains ordered by their real domain, then by name, so that a
+ * real domain's aliases are one run found by binary search. */
+struct alias_index {
+	const struct assign_entry **v;
+	size_t n;
+};
+
+static int by_real(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const struct assign_entry *x = *(const struct assign_entry *const *)a;
+	const struct assign_entry *y = *(const struct assign_entry *const *)b;
+	int c = strcmp(x->real, y->real);
+
+	return c ? c : strcmp(x->domain, y->domain);
 }
 
-/* How many of the sorted reals[] equal name. */
-static size_t count_equal(const char **reals, size_t n, const char *name)
+/* How many alias domains name has; the first is ai->v[*first]. */
+static size_t aliases_of(const struct alias_index *ai, const char *name, size_t *first)
 {
-	size_t lo = 0, hi = n, k = 0;
+	size_t lo = 0, hi = ai->n, k = 0;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(reals[mid], name) < 0)
+		if (strcmp(ai->v[mid]->real, name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	while (lo + k < n && !strcmp(reals[lo + k], name))
+	while (lo + k < ai->n && !strcmp(ai->v[lo + k]->real, name))
 		k++;
+	*first = lo;
 	return k;
 }
 
@@ -157,25 +182,64 @@ static int domain_matches(const char *name, const char *search)
 	return strstr(name, low) != NULL;
 }
 
-/* The page: only its domains get their vpasswd counted. */
-static int list_page(const struct assign_entry *v, size_t n, const char **reals, size_t nreal,
+/* Whether entry ent is listed: by name, by kind and by the search text (for
+ * a real domain in reals_only lists, also through one of its aliases). */
+static int listed(const struct assign_entry *ent, const struct list_query *q,
+                  const struct alias_index *ai, size_t first, size_t k)
+{
+	size_t j;
+
+	if ((q->name && strcmp(ent->domain, q->name)) || (q->reals_only && assign_is_alias(ent)))
+		return 0;
+	if (domain_matches(ent->domain, q->search))
+		return 1;
+	for (j = 0; q->reals_only && j < k; j++)
+		if (domain_matches(ai->v[first + j]->domain, q->search))
+			return 1;
+	return 0;
+}
+
+/* "a.example,b.example" in b; NULL when it cannot be built. */
+static const char *join_aliases(struct buf *b, const struct alias_index *ai, size_t first,
+                                size_t k)
+{
+	size_t j;
+
+	buf_reset(b);
+	for (j = 0; j < k; j++) {
+		if (j)
+			buf_addc(b, ',');
+		buf_adds(b, ai->v[first + j]->domain);
+	}
+	return buf_failed(b) ? NULL : buf_cstr(b);
+}
+
+/* The page: only its domains get their vpasswd and .qmail files counted. */
+static int list_page(const struct assign_entry *v, size_t n, const struct alias_index *ai,
                      const struct list_query *q, domain_cb cb, void *ctx, size_t *total)
 {
-	size_t i, seen = 0, sent = 0, limit = q->limit ? q->limit : n;
+	size_t i, seen = 0, sent = 0, limit = q->limit ? q->limit : n, first = 0, k;
+	struct buf names = BUF_INIT;
 	struct domain_info info;
 	int rc = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!domain_matches(v[i].domain, q->search))
+		k = assign_is_alias(&v[i]) ? 0 : aliases_of(ai, v[i].domain, &first);
+		if (!listed(&v[i], q, ai, first, k))
 			continue;
 		if (seen++ < q->offset || sent >= limit || rc)
 			continue;
 		info_from_entry(&v[i], &info);
 		info.users = count_users(info.dir);
-		info.naliases = info.is_alias ? 0 : count_equal(reals, nreal, info.name);
-		rc = cb(ctx, &info);
+		info.nforwards = count_forwards(info.dir);
+		info.naliases = k;
+		if (!info.is_alias && !(info.alias_names = join_aliases(&names, ai, first, k)))
+			rc = -1;
+		else
+			rc = cb(ctx, &info);
 		sent++;
 	}
+	buf_free(&names);
 	if (total)
 		*total = seen;
 	return rc ? -1 : 0;
@@ -185,14 +249,14 @@ int store_domain_list(struct store *s, const struct list_query *q, domain_cb cb,
                       size_t *total, struct qa_error *e)
 {
 	struct assign_entry *v;
-	const char **reals;
-	size_t n, i, nreal = 0;
+	struct alias_index ai = { NULL, 0 };
+	size_t n, i;
 	int rc;
 
 	if (assign_list(s->qmail_dir, &v, &n, e) < 0)
 		return -1;
-	reals = calloc(n ? n : 1, sizeof(*reals));
-	if (!reals) {
+	ai.v = calloc(n ? n : 1, sizeof(*ai.v));
+	if (!ai.v) {
 		assign_list_free(v);
 		return qa_fail(e, QA_ERR_NOMEM, "", "out of memory");
 	}
@@ -200,11 +264,14 @@ int store_domain_list(struct store *s, const struct list_query *q, domain_cb cb,
 		qsort(v, n, sizeof(*v), by_domain);
 	for (i = 0; i < n; i++)
 		if (assign_is_alias(&v[i]))
-			reals[nreal++] = v[i].real;
-	qsort(reals, nreal, sizeof(*reals), by_string);
-	rc = list_page(v, n, reals, nreal, q, cb, ctx, total);
-	free(reals);
+			ai.v[ai.n++] = &v[i];
+	if (ai.n)
+		qsort(ai.v, ai.n, sizeof(*ai.v), by_real);
+	rc = list_page(v, n, &ai, q, cb, ctx, total);
+	free(ai.v);
 	assign_list_free(v);
+	if (rc < 0 && e && e->code == QA_OK)
+		qa_fail(e, QA_ERR_NOMEM, "", "out of memory");
 	return rc;
 }
 

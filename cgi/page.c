@@ -303,6 +303,18 @@ void page_fail(struct ctx *c, const struct qa_error *e)
 	page_error_msg(c, status, title, ctx_text(c, errtext_key(e)));
 }
 
+int page_form_status(const struct qa_error *e)
+{
+	switch (e->code) {
+	case QA_ERR_EXISTS:
+	case QA_ERR_LIMIT:
+	case QA_ERR_BUSY_CATCHALL: return 409;
+	case QA_ERR_LOCKED: return 503;
+	case QA_ERR_NOT_FOUND: return 404;
+	default: return 400;
+	}
+}
+
 int page_post_ok(struct ctx *c)
 {
 	if (c->req->method != M_POST) {

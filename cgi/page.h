@@ -85,6 +85,10 @@ int page_whoami(struct ctx *c);
  * with the translated message (errtext.h). */
 void page_fail(struct ctx *c, const struct qa_error *e);
 
+/* The status of a form shown again after the helper refused it with e:
+ * 409 exists, limit, catch-all; 503 locked; 404 not found; 400 otherwise. */
+int page_form_status(const struct qa_error *e);
+
 /* POST pages: 1 when the request is a POST with the session's CSRF token.
  * 0 when it has been answered (405 for another method, 403 for a bad token). */
 int page_post_ok(struct ctx *c);

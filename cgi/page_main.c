@@ -25,6 +25,10 @@ void page_main(struct ctx *c)
 
 	if (!page_get_ok(c) || page_whoami(c) != PAGE_OK)
 		return;
+	if (c->me.role == ME_SUPERADMIN) {   /* the superadmin's start page: the domain list */
+		page_redirect(c, "/domains", NULL);
+		return;
+	}
 	c->nav = "main";
 	key = role_key(c->me.role);
 	td_set(c->data, "title", ctx_text(c, MSG("main.title")));

@@ -66,10 +66,11 @@ tap_is "POST to the start page: 405" "$STATUS" 405
 login admin Sup3rpw
 SA=$(cookie_value qa_session)
 start_page "$SA"
-tap_is "the superadmin logs in by name" "$(text_of who-name)" admin
-tap_is "... as superadministrator" "$(text_of who-role)" Superadministrator
-start_page "$SA" "/?lang=sv"
-tap_is "... superadministratör in Swedish" "$(text_of who-role)" "Superadministratör"
+tap_is "the superadmin logs in by name; its start page is the domain list" "$(hdr Location)" "$S/domains"
+start_page "$SA" /domains
+tap_is "... which names it in the top bar" "$(text_of me-name)" admin
+start_page "$SA" "/domains?lang=sv"
+tap_is "... in Swedish too" "$(html_h1)" "Domäner"
 login klient2@emak.se Klient2pw
 K2=$(cookie_value qa_session)
 start_page "$K2"
