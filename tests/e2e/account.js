@@ -11,6 +11,7 @@ const { script, ok, is, url, screenshot, labelOf, text, open, logout, submit, ma
 // Logs in from the login page and waits for the page the start page sends
 // this user to (lib.js's login waits for the start page itself).
 async function loginTo(page, user, password, path) {
+  await settle(page);
   await page.goto(url('/login'));
   await page.fill('#user', user);
   await page.fill('#password', password);
@@ -18,6 +19,12 @@ async function loginTo(page, user, password, path) {
     page.waitForURL((u) => u.pathname === `${script}${path}`),
     page.click('#login-submit'),
   ]);
+}
+
+// Waits until the page has stopped loading (its favicon included), so that
+// leaving it does not abort a request the watcher would count as failed.
+function settle(page) {
+  return page.waitForLoadState('networkidle');
 }
 
 // No horizontal scrolling at the page's current width.
@@ -62,6 +69,7 @@ async function accountFlow(browser) {
   is(await text(page, '#done-notice'), 'The password has been changed.', '... and the page says so');
   is(await text(page, '#who-name'), 'klient1@emak.se', '... still logged in');
   await logout(page);
+  await settle(page);
   await page.goto(url('/login'));
   await page.fill('#user', 'klient1@emak.se');
   await page.fill('#password', 'Klient1pw');
@@ -81,15 +89,17 @@ async function accountFlow(browser) {
 
   // ---- a phone's width
   await page.setViewportSize({ width: 375, height: 800 });
+  await settle(page);
   await page.reload();
   ok(await fits(page), 'account page at 375 px: no horizontal scrolling');
   await page.setViewportSize({ width: 1280, height: 800 });
 
+  await settle(page);
   await page.goto(url('/account?lang=sv'));
   is(await text(page, 'h1'), 'Mitt konto', 'Swedish: "Mitt konto"');
   is(await text(page, '#usage-text'), '12 MB av 50 MB används (24 %)', 'Swedish: the quota');
   await screenshot(page, 'account-sv.png');
-  await page.goto(url('/account?lang=en'));
+  await settle(page);
 
   ok(problems.length === 0, 'account: no console errors, CSP violations or failed loads', problems.join('\n'));
   await context.close();
@@ -108,6 +118,7 @@ async function mainFlow(browser) {
     ok(await page.isVisible(`#${id}`), `... a link ${id}`);
   await screenshot(page, 'main-en.png');
   await page.setViewportSize({ width: 375, height: 800 });
+  await settle(page);
   await page.reload();
   ok(await fits(page), 'start page at 375 px: no horizontal scrolling');
   await page.setViewportSize({ width: 1280, height: 800 });
