@@ -149,9 +149,12 @@ int main(int argc, char **argv)
 	if (rc < 0 && e.code == QA_OK)
 		qa_fail(&e, QA_ERR_IO, "", "operation failed");
 	if (rc < 0) {
-		proto_writer_free(&w);          /* an error answer carries no data */
+		/* An error answer carries no data, only who asked (when a session
+		 * said so), so that a refused page can still show its menu. */
+		proto_writer_free(&w);
 		proto_writer_init(&w);
-		op_put_caller(&c);              /* but says whose session it was */
+		if (c.me_known)
+			op_put_me(&c);
 	}
 	rc = answer(&w, rc < 0 ? &e : NULL) < 0 ? 111 : rc < 0 ? 1 : 0;
 	if (c.store)

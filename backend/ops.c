@@ -19,12 +19,14 @@ static const struct op ops[] = {
 	{ "superadmin.passwd", ROLE_SUPERADMIN, PRIV_VPOPMAIL, 1, op_superadmin_passwd },
 	{ "domain.list", ROLE_SUPERADMIN, PRIV_VPOPMAIL, 0, op_domain_list },
 	{ "domain.get", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 0, op_domain_get },
+	{ "domain.summary", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 0, op_domain_summary },
 	{ "domain.add", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_domain_add },
 	{ "domain.del", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_domain_del },
 	{ "domain.alias.add", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_alias_domain_add },
 	{ "domain.alias.del", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_alias_domain_del },
 	{ "user.list", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 0, op_user_list },
 	{ "user.get", ROLE_USER, PRIV_VPOPMAIL, 0, op_user_get },
+	{ "account.get", ROLE_USER, PRIV_VPOPMAIL, 0, op_account_get },
 	{ "user.add", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_user_add },
 	{ "user.del", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 1, op_user_del },
 	{ "user.passwd", ROLE_USER, PRIV_VPOPMAIL, 1, op_user_passwd },
@@ -84,6 +86,16 @@ static int resolve_mailbox(struct op_ctx *c)
 	return 0;
 }
 
+/* Every answer to a session says whose it is, so that a page needs one
+ * helper run, not a whoami first; a refusal too (helper_main.c). */
+void op_put_me(struct op_ctx *c)
+{
+	proto_put(c->out, "me.role", role_name(c->role));
+	proto_put(c->out, "me.name", c->name);
+	if (c->role != ROLE_SUPERADMIN)
+		proto_put(c->out, "me.domain", c->user.domain.s);
+}
+
 int op_authenticate(const struct op *op, struct op_ctx *c)
 {
 	struct session s;
@@ -102,23 +114,11 @@ int op_authenticate(const struct op *op, struct op_ctx *c)
 	c->role = s.role;
 	if (s.role != ROLE_SUPERADMIN && resolve_mailbox(c) < 0)
 		return -1;
-	c->authenticated = 1;
-	op_put_caller(c);
+	c->me_known = 1;
+	op_put_me(c);
 	if (c->role < op->min_role)
 		return qa_fail(c->err, QA_ERR_DENIED, "", "%s may not %s", c->name, op->name);
 	return 0;
-}
-
-/* Every answer to a session says whose it is, so that a page needs one
- * helper run, not a whoami first; a refusal too (helper_main.c). */
-void op_put_caller(struct op_ctx *c)
-{
-	if (!c->authenticated)
-		return;
-	proto_put(c->out, "me.role", role_name(c->role));
-	proto_put(c->out, "me.name", c->name);
-	if (c->role != ROLE_SUPERADMIN)
-		proto_put(c->out, "me.domain", c->user.domain.s);
 }
 
 int may_domain(struct op_ctx *c, const struct v_domain *d)

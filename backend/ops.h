@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "dotqmail.h"
 #include "err.h"
 #include "proto.h"
 #include "session.h"
@@ -34,7 +35,7 @@ struct op_ctx {
 	struct v_user user;               /* ROLE_USER / ROLE_DOMAIN_ADMIN */
 	char sid[33];
 	int cli;                          /* run by qmailadmin-ctl (root) */
-	int authenticated;                /* a session's caller is known (me.*) */
+	int me_known;                     /* a session was verified: answers name the caller */
 	char audit[512];                  /* what the audit line says was done */
 };
 
@@ -51,8 +52,8 @@ const struct op *op_find(const char *name);
 /* Authenticates the request's ticket (unless the op needs none, or c->cli),
  * sets the caller in c, and checks the op's minimum role. */
 int op_authenticate(const struct op *op, struct op_ctx *c);
-/* The caller's me.role, me.name, me.domain into the answer (sessions only). */
-void op_put_caller(struct op_ctx *c);
+/* Puts me.role, me.name and me.domain (the caller) into the answer. */
+void op_put_me(struct op_ctx *c);
 /* Runs op: the handler and, for changes, the audit line. */
 int op_run(const struct op *op, struct op_ctx *c);
 
@@ -71,6 +72,11 @@ int arg_page(struct op_ctx *c, struct list_query *q);
 /* The password argument hashed, or a random one (answered as "password"). */
 int arg_new_password(struct op_ctx *c, const char *key, char *hash, size_t hashlen);
 
+/* Shared answers (ops_alias.c): a mailbox's forwarding (targets, save_copy,
+ * blackhole, vacation) into the current item; a catch-all's mode name. */
+void put_forward(struct proto_writer *w, const struct dq_user *du);
+const char *catchall_mode(enum dq_catchall_kind kind);
+
 /* Handlers (ops_*.c). */
 int op_login(struct op_ctx *c);
 int op_logout(struct op_ctx *c);
@@ -78,12 +84,14 @@ int op_whoami(struct op_ctx *c);
 int op_superadmin_passwd(struct op_ctx *c);
 int op_domain_list(struct op_ctx *c);
 int op_domain_get(struct op_ctx *c);
+int op_domain_summary(struct op_ctx *c);
 int op_domain_add(struct op_ctx *c);
 int op_domain_del(struct op_ctx *c);
 int op_alias_domain_add(struct op_ctx *c);
 int op_alias_domain_del(struct op_ctx *c);
 int op_user_list(struct op_ctx *c);
 int op_user_get(struct op_ctx *c);
+int op_account_get(struct op_ctx *c);
 int op_user_add(struct op_ctx *c);
 int op_user_del(struct op_ctx *c);
 int op_user_passwd(struct op_ctx *c);

@@ -226,28 +226,34 @@ int op_alias_del(struct op_ctx *c)
 
 /* ------------------------------------------------------------ forwards */
 
-int op_forward_get(struct op_ctx *c)
+void put_forward(struct proto_writer *w, const struct dq_user *du)
 {
 	struct buf t = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < du->nforward; i++) {
+		if (i)
+			buf_addc(&t, ',');
+		buf_adds(&t, du->forward[i]);
+	}
+	proto_iput(w, "targets", buf_cstr(&t));
+	proto_iput(w, "save_copy", du->save_copy ? "1" : "0");
+	proto_iput(w, "blackhole", du->blackhole ? "1" : "0");
+	proto_iput(w, "vacation", du->vacation ? "1" : "0");
+	buf_free(&t);
+}
+
+int op_forward_get(struct op_ctx *c)
+{
 	struct dq_user du;
 	struct v_user u;
-	size_t i;
 
 	if (arg_user(c, "user", &u) < 0 || may_user(c, &u) < 0
 	    || store_forward_get(c->store, &u, &du, c->err) < 0)
 		return -1;
-	for (i = 0; i < du.nforward; i++) {
-		if (i)
-			buf_addc(&t, ',');
-		buf_adds(&t, du.forward[i]);
-	}
 	proto_item(c->out);
 	proto_iputf(c->out, "user", "%s@%s", u.local.s, u.domain.s);
-	proto_iput(c->out, "targets", buf_cstr(&t));
-	proto_iput(c->out, "save_copy", du.save_copy ? "1" : "0");
-	proto_iput(c->out, "blackhole", du.blackhole ? "1" : "0");
-	proto_iput(c->out, "vacation", du.vacation ? "1" : "0");
-	buf_free(&t);
+	put_forward(c->out, &du);
 	return 0;
 }
 
@@ -294,20 +300,26 @@ static const struct {
 #define N_CA_MODES (sizeof(ca_modes) / sizeof(ca_modes[0]))
 #define N_CA_SETTABLE 5
 
+const char *catchall_mode(enum dq_catchall_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < N_CA_MODES && ca_modes[i].kind != kind; i++)
+		;
+	return i < N_CA_MODES ? ca_modes[i].mode : "other";
+}
+
 int op_catchall_get(struct op_ctx *c)
 {
 	struct dq_catchall ca;
 	struct v_domain d;
-	size_t i;
 
 	if (arg_domain_own(c, &d) < 0 || may_domain(c, &d) < 0
 	    || store_catchall_get(c->store, &d, &ca, c->err) < 0)
 		return -1;
-	for (i = 0; i < N_CA_MODES && ca_modes[i].kind != ca.kind; i++)
-		;
 	proto_item(c->out);
 	proto_iput(c->out, "domain", d.s);
-	proto_iput(c->out, "mode", i < N_CA_MODES ? ca_modes[i].mode : "other");
+	proto_iput(c->out, "mode", catchall_mode(ca.kind));
 	proto_iput(c->out, "target", ca.target);
 	return 0;
 }

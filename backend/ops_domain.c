@@ -172,6 +172,86 @@ int op_domain_get(struct op_ctx *c)
 	return store_domain_list(c->store, &q, put_alias_names, c, NULL, c->err);
 }
 
+/* What a domain holds besides mailboxes, counted as the limits count them:
+ * maxforwards covers forwards and blackholes. */
+struct holdings {
+	size_t forwards, autoresponders, lists;
+};
+
+static int count_holdings(struct op_ctx *c, const struct v_domain *d, struct holdings *h)
+{
+	struct dq_entry *list;
+	size_t n, i;
+
+	memset(h, 0, sizeof(*h));
+	if (store_alias_list(c->store, d, &list, &n, c->err) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		h->forwards += list[i].kind == DQ_FORWARD || list[i].kind == DQ_BLACKHOLE;
+		h->autoresponders += list[i].kind == DQ_AUTORESPONDER;
+		h->lists += list[i].kind == DQ_LIST;
+	}
+	dq_list_free(list, n);
+	return 0;
+}
+
+/* The catch-all's mode and target; "none" when there is no .qmail-default
+ * (qmail then bounces mail for unknown names itself). */
+static int put_catchall(struct op_ctx *c, const struct v_domain *d)
+{
+	struct dq_catchall ca;
+	struct qa_error miss;
+
+	if (store_catchall_get(c->store, d, &ca, &miss) < 0) {
+		if (miss.code != QA_ERR_NOT_FOUND) {
+			*c->err = miss;
+			return -1;
+		}
+		proto_iput(c->out, "catchall", "none");
+		return 0;
+	}
+	proto_iput(c->out, "catchall", catchall_mode(ca.kind));
+	proto_iput(c->out, "catchall_target", ca.target);
+	return 0;
+}
+
+/* domain.summary: all that a domain admin's start page shows, in one run:
+ * the domain as domain.get has it, the forwards, autoresponders and mailing
+ * lists it holds, its limits (max_*: -1 = no limit) and its catch-all.
+ * Without a domain argument: the caller's own domain. */
+int op_domain_summary(struct op_ctx *c)
+{
+	const char *dom = arg(c, "domain");
+	struct domain_info info;
+	struct holdings h;
+	struct vlimits l;
+	struct v_domain d;
+	int is_default;
+
+	if (dom || c->role == ROLE_SUPERADMIN) {
+		if (arg_domain(c, "domain", &d) < 0)
+			return -1;
+	} else {
+		d = c->user.domain;
+	}
+	if (may_domain(c, &d) < 0 || store_domain_get(c->store, &d, &info, c->err) < 0
+	    || store_limits_get(c->store, &d, &l, &is_default, c->err) < 0
+	    || count_holdings(c, &d, &h) < 0)
+		return -1;
+	proto_item(c->out);
+	put_domain(c->out, &info);
+	proto_iputf(c->out, "forwards", "%zu", h.forwards);
+	proto_iputf(c->out, "autoresponders", "%zu", h.autoresponders);
+	proto_iputf(c->out, "lists", "%zu", h.lists);
+	proto_iputf(c->out, "max_users", "%d", l.maxpopaccounts);
+	proto_iputf(c->out, "max_forwards", "%d", l.maxforwards);
+	proto_iputf(c->out, "max_autoresponders", "%d", l.maxautoresponders);
+	proto_iputf(c->out, "max_lists", "%d", l.maxmailinglists);
+	proto_iputf(c->out, "default_quota", "%lld", (long long)l.defaultquota);
+	proto_iput(c->out, "limits_default", is_default ? "1" : "0");
+	return put_catchall(c, &d);
+}
+
 int op_domain_add(struct op_ctx *c)
 {
 	char hash[PASSWD_HASH_MAX];

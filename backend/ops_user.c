@@ -9,10 +9,12 @@
 #include "conf.h"
 #include "passwd.h"
 #include "store.h"
+#include "throttle.h"
 #include "vlimits.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* The per-user flag bits of the vpasswd gid field (vlimits.h) by the names
  * the protocol and the CLI use. */
@@ -128,6 +130,33 @@ int op_user_get(struct op_ctx *c)
 	return 0;
 }
 
+/* The one rule on who may not change a password: a mailbox owner whose
+ * account (or domain limits) says no_password_change. Its domain admin may. */
+static int passwd_locked(const struct op_ctx *c, const struct user_info *u)
+{
+	return c->role == ROLE_USER && (u->eff_flags & NO_PASSWD_CHNG);
+}
+
+/* account.get: the caller's own mailbox for its "My account" page, in one
+ * run: user.get's fields, forward.get's, and "password_change" (0 when
+ * user.passwd would refuse it). */
+int op_account_get(struct op_ctx *c)
+{
+	struct user_info info;
+	struct dq_user du;
+
+	if (c->role == ROLE_SUPERADMIN)
+		return qa_fail(c->err, QA_ERR_DENIED, "user", "the superadmin has no mailbox");
+	if (store_user_get(c->store, &c->user, &info, c->err) < 0
+	    || store_forward_get(c->store, &c->user, &du, c->err) < 0)
+		return -1;
+	proto_item(c->out);
+	put_user(c->out, &info);
+	put_forward(c->out, &du);
+	proto_iput(c->out, "password_change", passwd_locked(c, &info) ? "0" : "1");
+	return 0;
+}
+
 int op_user_add(struct op_ctx *c)
 {
 	char hash[PASSWD_HASH_MAX], addr[V_ADDRESS_MAX + 1];
@@ -160,6 +189,38 @@ int op_user_del(struct op_ctx *c)
 	return 0;
 }
 
+/* 1 when u (as read from the store, its domain the real one) is the
+ * caller's own mailbox, under whatever domain name either was given. */
+static int is_self(struct op_ctx *c, const struct user_info *u)
+{
+	struct user_info me;
+
+	if (c->role == ROLE_SUPERADMIN || strcmp(u->local, c->user.local.s))
+		return 0;
+	return store_user_get(c->store, &c->user, &me, NULL) == 0 && !strcmp(me.domain, u->domain);
+}
+
+/* Changing one's own password takes the current one as well, so that an
+ * open or stolen session cannot lock the owner out. Wrong guesses count as
+ * failed logins of the account, and are throttled the same way. */
+static int check_current(struct op_ctx *c, const struct user_info *u)
+{
+	const char *current = arg(c, "current");
+	unsigned long window = c->conf->login_fail_window;
+	char acct[SESSION_NAME_MAX + 8];
+	time_t now = time(NULL);
+
+	snprintf(acct, sizeof(acct), "acct:%s", c->name);
+	if (throttle_blocked(c->conf->state_dir, acct, c->conf->login_fail_limit, window, now))
+		return qa_fail(c->err, QA_ERR_THROTTLED, "current", "too many failed attempts; try later");
+	if (!current || !*current || !passwd_verify(current, u->passwd)) {
+		throttle_fail(c->conf->state_dir, acct, window, now);
+		return qa_fail(c->err, QA_ERR_AUTH, "current", "the current password is wrong");
+	}
+	throttle_clear(c->conf->state_dir, acct);
+	return 0;
+}
+
 int op_user_passwd(struct op_ctx *c)
 {
 	char hash[PASSWD_HASH_MAX], addr[V_ADDRESS_MAX + 1];
@@ -171,9 +232,10 @@ int op_user_passwd(struct op_ctx *c)
 	    || store_user_get(c->store, &u, &info, c->err) < 0)
 		return -1;
 	snprintf(c->audit, sizeof(c->audit), "password of %s", address(&u, addr, sizeof(addr)));
-	if (c->role == ROLE_USER && (info.eff_flags & NO_PASSWD_CHNG))
+	if (passwd_locked(c, &info))
 		return qa_fail(c->err, QA_ERR_DENIED, "password", "this account may not change its password");
-	if (arg_new_password(c, "password", hash, sizeof(hash)) < 0)
+	if ((is_self(c, &info) && check_current(c, &info) < 0)
+	    || arg_new_password(c, "password", hash, sizeof(hash)) < 0)
 		return -1;
 	memset(&ch, 0, sizeof(ch));
 	ch.passwd_hash = hash;

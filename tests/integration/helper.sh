@@ -85,6 +85,9 @@ tap_is "klient1 cannot set klient2's password" "$(get status "$a")" denied
 a=$(call user.list ticket="$K1" domain=emak.se)
 tap_is "klient1 cannot list the domain" "$(get status "$a")" denied
 a=$(call user.passwd ticket="$K1" user=klient1@emak.se password=Nytt9pw)
+tap_is "its own password needs the current one" "$(get status "$a")" auth
+tap_is "... named" "$(get field "$a")" current
+a=$(call user.passwd ticket="$K1" user=klient1@emak.se current=Klient1pw password=Nytt9pw)
 tap_is "klient1 changes its own password" "$(get status "$a")" ok
 a=$(call login user=klient1@emak.se password=Nytt9pw)
 tap_is "and logs in with it" "$(get status "$a")" ok

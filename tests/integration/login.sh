@@ -74,8 +74,10 @@ tap_is "... in Swedish too" "$(html_h1)" "Domäner"
 login klient2@emak.se Klient2pw
 K2=$(cookie_value qa_session)
 start_page "$K2"
+tap_is "a mailbox owner's start page sends it to its account page" "$(hdr Location)" "$S/account"
+start_page "$K2" /account
 tap_is "a mailbox owner is a user" "$(text_of who-role)" User
-start_page "$K2" "/?lang=sv"
+start_page "$K2" "/account?lang=sv"
 tap_is "... användare in Swedish" "$(text_of who-role)" "Användare"
 K2_CSRF=$(csrf_field)
 
@@ -144,7 +146,7 @@ http "$S/login?notice=%3Cscript%3E"
 tap_is "an unknown notice shows nothing" "$(html_tag login-notice)" ""
 start_page "$PM"
 tap_is "the old ticket, replayed: session ended" "$(text_of login-notice)" "Your session has ended. Please log in again."
-start_page "$K1"
+start_page "$K1" /account
 tap_is "other sessions live on" "$(text_of who-name)" "klient1@emak.se"
 
 # ---- throttling: login_fail_limit = 3 per account
@@ -164,8 +166,8 @@ http -X POST "${FORM[@]}" -b "qa_csrf=$TOKEN" --data "csrf=$TOKEN&user=klient1%4
 	/cgi-bin/qmailadmin-cgi/login
 tap_is "CGI: login 303" "$STATUS" 303
 tap_like "CGI: the cookie's path is that script's" "$(set_cookie qa_session)" '; *Path=/cgi-bin/qmailadmin-cgi(;|$)'
-http -b "qa_session=$(cookie_value qa_session)" /cgi-bin/qmailadmin-cgi/
-tap_is "CGI: start page" "$(text_of who-name)" "klient1@emak.se"
+http -b "qa_session=$(cookie_value qa_session)" /cgi-bin/qmailadmin-cgi/account
+tap_is "CGI: account page" "$(text_of who-name)" "klient1@emak.se"
 tok=0123456789abcdef0123456789abcdef
 body="csrf=$tok&user=klient1%40emak.se&password=Klient1pw"
 cgi POST /login HTTPS=on HTTP_COOKIE="qa_csrf=$tok" \
@@ -188,9 +190,9 @@ chmod 755 "$RUN/bin/garbage"
 ln -s "$RUN/bin/garbage" "$RUN/bin/qmailadmin-helper"
 start_page "$K1"
 tap_is "a helper answering garbage: 503" "$STATUS" 503
-tap_like "... logged" "$(cat "$RUN/web/app.log")" "helper whoami: io: .*(length prefix|does not decode)"
+tap_like "... logged" "$(cat "$RUN/web/app.log")" "helper domain.summary: io: .*(length prefix|does not decode)"
 ln -sf "$HELPER" "$RUN/bin/qmailadmin-helper"
-start_page "$K1"
+start_page "$K1" /account
 tap_is "the helper back: the session still works" "$(text_of who-name)" "klient1@emak.se"
 
 # ---- every helper run was reaped
