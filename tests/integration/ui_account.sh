@@ -143,7 +143,7 @@ tap_is "... nothing changed" "$(cat "$K1_HOME/.qmail")" "$(printf '&a@example.or
 post /account what=forward user=klient1@emak.se mode=only targets=klient1@emak.se
 tap_is "forward to itself: 400" "$STATUS" 400
 tap_is "... a clear message" "$(text_of form-error)" \
-	"Give one or more valid email addresses or mailbox names, separated by commas."
+	"Give one or more valid email addresses or mailbox names, one per line or separated by commas."
 for bad in '<script>alert(1)</script>' '" onmouseover="x'; do
 	post /account what=forward user=klient1@emak.se mode=copy "targets=$bad"
 	tap_is "hostile target $bad: refused (400)" "$STATUS" 400
