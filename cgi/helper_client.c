@@ -19,7 +19,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -135,18 +134,6 @@ static int spawn_child(const struct helper *h, struct run *r, int in[2], int out
 	return rc;
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-static void send_some(struct run *r);
-
-/* The request goes into the pipe before the helper starts (all of it unless
- * it is larger than the pipe), so that its first read finds it there instead
- * of waiting for us to be scheduled again. */
 static int start(const struct helper *h, struct run *r)
 {
 	int in[2], out[2], rc;
@@ -159,21 +146,28 @@ static int start(const struct helper *h, struct run *r)
 		close(in[1]);
 		return fail(r->e, "helper: pipe: %s", strerror(rc));
 	}
-	r->in_fd = in[1];
-	fcntl(r->in_fd, F_SETFL, O_NONBLOCK);
-	send_some(r);
 	rc = spawn_child(h, r, in, out);
 	close(in[0]);
 	close(out[1]);
+	r->in_fd = in[1];
 	r->out_fd = out[0];
 	if (rc != 0) {
-		close_fd(&r->in_fd);
-		close_fd(&r->out_fd);
+		close(r->in_fd);
+		close(r->out_fd);
+		r->in_fd = r->out_fd = -1;
 		r->pid = -1;
 		return fail(r->e, "cannot run the helper %s: %s", h->path, strerror(rc));
 	}
+	fcntl(r->in_fd, F_SETFL, O_NONBLOCK);
 	fcntl(r->out_fd, F_SETFL, O_NONBLOCK);
 	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
 /* Writes what the pipe takes. A helper that stops reading (it died, or it
@@ -278,33 +272,11 @@ static int exchange(struct run *r, int timeout_ms)
 	return 0;
 }
 
-/* Waits, until the deadline, for the child to exit, on a pidfd (Linux 5.3).
- * The helper's stdout closes a moment before it becomes a zombie: napping
- * there cost a timer slack's worth (50 us or more) of most page views. */
-static int await_exit(const struct run *r)
-{
-#ifdef SYS_pidfd_open
-	int fd = (int)syscall(SYS_pidfd_open, r->pid, 0);
-	struct pollfd p = { fd, POLLIN, 0 };
-	long long left;
-
-	if (fd < 0)
-		return -1;
-	while ((left = r->deadline - now_ms()) > 0 && poll(&p, 1, (int)left) < 0 && errno == EINTR)
-		;
-	close(fd);
-	return 0;
-#else
-	return -1;
-#endif
-}
-
 /* Reaps the child. A helper exits right after its answer; one that lingers
  * past the deadline (or any helper after a failed exchange) is killed. */
 static void reap(struct run *r, int kill_now, int *status)
 {
 	struct timespec nap = { 0, 20000 };
-	int awaited = 0;
 	pid_t got;
 
 	*status = 0;
@@ -314,8 +286,6 @@ static void reap(struct run *r, int kill_now, int *status)
 			return;
 		if (now_ms() >= r->deadline)
 			break;
-		if (!awaited++ && await_exit(r) == 0)
-			continue;
 		nanosleep(&nap, NULL);
 		if (nap.tv_nsec < 5000000)
 			nap.tv_nsec *= 2;
