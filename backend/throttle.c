@@ -10,7 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/sha.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,11 +18,14 @@
 
 static int key_path(const char *state_dir, const char *key, char *out, size_t n)
 {
-	unsigned char md[SHA256_DIGEST_LENGTH];
+	struct sha256_ctx ctx;
+	unsigned char md[SHA256_DIGEST_SIZE];
 	char name[2 * 16 + 1];
 	int i;
 
-	SHA256((const unsigned char *)key, strlen(key), md);
+	sha256_init(&ctx);
+	sha256_update(&ctx, strlen(key), (const uint8_t *)key);
+	sha256_digest(&ctx, sizeof(md), md);
 	for (i = 0; i < 16; i++)
 		snprintf(name + 2 * i, 3, "%02x", md[i]);
 	return snprintf(out, n, "%s/throttle/%s", state_dir, name) >= (int)n ? -1 : 0;

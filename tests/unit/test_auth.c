@@ -7,6 +7,10 @@
 #include "throttle.h"
 
 #include <crypt.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +195,47 @@ START_TEST(revoke_by_name_keeps_the_current_one)
 }
 END_TEST
 
+static void hex_of(char *out, const unsigned char *in, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", in[i]);
+}
+
+/* The helper hashes with Nettle; tickets and throttle files made before (with
+ * libcrypto) must stay valid: checked here against libcrypto itself. */
+START_TEST(tickets_and_throttle_names_match_libcrypto)
+{
+	struct session_store s;
+	struct qa_error e;
+	char t[SESSION_TICKET_LEN + 1], path[256], msg[64], want[65];
+	unsigned char key[32], md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	struct stat st;
+	int fd;
+
+	ck_assert_int_eq(session_store_open(&s, dir, 600, 3600, &e), 0);
+	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient1@emak.se", t, &e), 0);
+	snprintf(path, sizeof(path), "%s/key", dir);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(read(fd, key, sizeof(key)), sizeof(key));
+	close(fd);
+	snprintf(msg, sizeof(msg), "qa-session:%.32s", t);
+	HMAC(EVP_sha256(), key, sizeof(key), (const unsigned char *)msg, strlen(msg), md, &mdlen);
+	ck_assert_uint_eq(mdlen, 32);
+	hex_of(want, md, 32);
+	ck_assert_str_eq(t + 33, want);
+
+	throttle_fail(dir, "acct:joe@emak.se", 900, 1000000);
+	SHA256((const unsigned char *)"acct:joe@emak.se", 16, md);
+	hex_of(want, md, 16);
+	snprintf(path, sizeof(path), "%s/throttle/%s", dir, want);
+	ck_assert_int_eq(stat(path, &st), 0);
+}
+END_TEST
+
 START_TEST(throttle_counts_per_window)
 {
 	time_t now = 1000000;
@@ -225,6 +270,7 @@ static Suite *auth_suite(void)
 	tcase_add_test(tc, expiry_idle_and_absolute);
 	tcase_add_test(tc, revoke_by_name_keeps_the_current_one);
 	tcase_add_test(tc, throttle_counts_per_window);
+	tcase_add_test(tc, tickets_and_throttle_names_match_libcrypto);
 	suite_add_tcase(s, tc);
 	return s;
 }
