@@ -6,15 +6,17 @@
 #include "app.h"
 #include "conf.h"
 #include "io.h"
+#include "workers.h"
 
 #include <fcgiapp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 static const char usage[] =
-	"usage: qmailadmin [--check] [--socket PATH] [--help] [--version]\n"
+	"usage: qmailadmin [--check] [--socket PATH] [--workers N] [--help] [--version]\n"
 	"\n"
 	"The qmailadmin-ng web front end (FastCGI, or CGI when not started on a\n"
 	"FastCGI socket). Reads the configuration from $QMAILADMIN_CONF or\n"
@@ -22,41 +24,54 @@ static const char usage[] =
 	"\n"
 	"  --check        load the configuration, templates and catalogs, then exit\n"
 	"  --socket PATH  listen on a unix socket (mode 0660) instead of fd 0\n"
+	"  --workers N    serve FastCGI with N processes (1 to 64; default 1)\n"
 	"  --help         show this help\n"
 	"  --version      show the version\n";
 
-static int serve_fcgi(struct app *app, const char *socket_path)
+struct server {
+	struct app *app;
+	int fd;              /* the listening socket */
+};
+
+static int serve_loop(void *arg)
 {
+	struct server *sv = arg;
 	FCGX_Request rq;
-	int fd = 0;
+
+	if (FCGX_InitRequest(&rq, sv->fd, 0) != 0)
+		return 1;
+	while (FCGX_Accept_r(&rq) >= 0) {
+		struct io io = { &rq, 0 };
+
+		app_handle(sv->app, &io);
+		FCGX_Finish_r(&rq);
+	}
+	return 0;
+}
+
+static int serve_fcgi(struct app *app, const char *socket_path, int workers)
+{
+	struct server sv = { app, 0 };
 
 	if (FCGX_Init() != 0)
 		return 1;
 	if (socket_path) {
 		mode_t old = umask(007);
 
-		fd = FCGX_OpenSocket(socket_path, 64);
+		sv.fd = FCGX_OpenSocket(socket_path, 64);
 		umask(old);
-		if (fd < 0) {
+		if (sv.fd < 0) {
 			fprintf(stderr, "qmailadmin: cannot listen on %s\n", socket_path);
 			return 1;
 		}
 	}
-	if (FCGX_InitRequest(&rq, fd, 0) != 0)
-		return 1;
-	while (FCGX_Accept_r(&rq) >= 0) {
-		struct io io = { &rq, 0 };
-
-		app_handle(app, &io);
-		FCGX_Finish_r(&rq);
-	}
-	return 0;
+	return workers > 1 ? workers_run(workers, serve_loop, &sv) : serve_loop(&sv);
 }
 
 int main(int argc, char **argv)
 {
 	const char *socket_path = NULL;
-	int check_only = 0, i, rc;
+	int check_only = 0, workers = 1, i, rc;
 	char err[1024];
 	static struct app app;
 
@@ -71,6 +86,15 @@ int main(int argc, char **argv)
 			check_only = 1;
 		} else if (!strcmp(argv[i], "--socket") && i + 1 < argc) {
 			socket_path = argv[++i];
+		} else if (!strcmp(argv[i], "--workers") && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+
+			if (*end || n < 1 || n > WORKERS_MAX) {
+				fputs(usage, stderr);
+				return 2;
+			}
+			workers = (int)n;
 		} else {
 			fputs(usage, stderr);
 			return 2;
@@ -96,7 +120,7 @@ int main(int argc, char **argv)
 		io_flush(&io);
 		rc = 0;
 	} else {
-		rc = serve_fcgi(&app, socket_path);
+		rc = serve_fcgi(&app, socket_path, workers);
 	}
 	app_free(&app);
 	return rc;

@@ -351,12 +351,13 @@ fcgi_start() {	# fcgi_start NAME SOCKET CMD...: CMD as a FastCGI server on SOCKE
 	svc_start "$name" "${sock%.sock}.log" spawn-fcgi -n -s "$sock" -M 0600 -- "$cmd" "$@"
 }
 
-web_start() {	# web_start PREFIX PORT APP SRCDIR CONF: nginx + app + fcgiwrap, ready
+web_start() {	# web_start PREFIX PORT APP SRCDIR CONF: nginx + app + fcgiwrap, ready (APP_WORKERS)
 	local p=$1 port=$2 app=$3 src=$4 conf=$5
 	[ -x "$app" ] || { qa_die "no app binary at $app"; return 1; }
 	nginx_write_conf "$p" "$port" "$app" "$src"
 	export QMAILADMIN_CONF=$conf	# inherited by the app and by fcgiwrap's CGI children
-	fcgi_start app "$p/app.sock" "$app"
+	# APP_WORKERS=N: the app serves with N processes (qmailadmin --workers).
+	fcgi_start app "$p/app.sock" "$app" ${APP_WORKERS:+--workers "$APP_WORKERS"}
 	fcgi_start cgi "$p/cgi.sock" fcgiwrap -f -c 2
 	nginx_start "$p"
 	svc_wait_file "$p/app.sock" 10 &&
