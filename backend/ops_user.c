@@ -100,13 +100,31 @@ static int list_one(void *ctx, const struct user_info *u)
 	return 0;
 }
 
+/* sort: "name" (the default, vpasswd's own order), "gecos" (the full
+ * name), each reversed with a leading '-'. */
+static int arg_sort(struct op_ctx *c, struct list_query *q)
+{
+	const char *s = arg(c, "sort");
+
+	if (!s || !*s)
+		return 0;
+	q->descending = *s == '-';
+	s += q->descending;
+	if (!strcmp(s, "gecos"))
+		q->by_gecos = 1;
+	else if (strcmp(s, "name"))
+		return qa_fail(c->err, QA_ERR_INVALID, "sort", "sort by name, -name, gecos or -gecos");
+	return 0;
+}
+
 int op_user_list(struct op_ctx *c)
 {
 	struct list_query q;
 	struct v_domain d;
 	size_t total = 0;
 
-	if (arg_domain(c, "domain", &d) < 0 || may_domain(c, &d) < 0 || arg_page(c, &q) < 0)
+	if (arg_domain(c, "domain", &d) < 0 || may_domain(c, &d) < 0 || arg_page(c, &q) < 0
+	    || arg_sort(c, &q) < 0)
 		return -1;
 	q.with_usage = 1;
 	if (store_user_list(c->store, &d, &q, list_one, c, &total, c->err) < 0)

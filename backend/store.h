@@ -62,6 +62,8 @@ struct list_query {
 	size_t offset;
 	size_t limit;
 	int with_usage;                    /* read maildirsize for each listed user */
+	int by_gecos;                      /* users: by full name, then name (else by name) */
+	int descending;                    /* users: in reverse order */
 };
 
 typedef int (*domain_cb)(void *ctx, const struct domain_info *d);

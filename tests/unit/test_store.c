@@ -970,7 +970,7 @@ START_TEST(reading_users)
 	struct v_domain d = dom("emak.se"), a = dom("emak.com");
 	struct v_user k1 = usr("klient1@emak.se"), k2 = usr("klient2@emak.com");
 	struct v_user pm = usr("postmaster@emak.se");
-	struct list_query q = { NULL, 0, 0, 1 };
+	struct list_query q = { NULL, 0, 0, 1, 0, 0 };
 	struct user_info ui;
 	struct seen s;
 	size_t total = 0;
@@ -1020,7 +1020,7 @@ END_TEST
 START_TEST(reading_domains)
 {
 	struct v_domain d = dom("emak.se"), a = dom("emak.com");
-	struct list_query q = { NULL, 0, 0, 1 };
+	struct list_query q = { NULL, 0, 0, 1, 0, 0 };
 	struct domain_info di;
 	struct seen s;
 	size_t total = 0;
@@ -1057,7 +1057,7 @@ END_TEST
 START_TEST(listing_pages_through_odd_vpasswd)
 {
 	struct v_domain d = dom("emak.se");
-	struct list_query q = { NULL, 0, 0, 0 };
+	struct list_query q = { NULL, 0, 0, 0, 0, 0 };
 	struct buf text = BUF_INIT;
 	struct seen s;
 	size_t total = 0, i;
