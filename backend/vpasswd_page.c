@@ -108,14 +108,15 @@ static int contains_ci(struct span h, const unsigned char *needle, size_t nn)
 	return 0;
 }
 
-/* Field 5 (gecos): between the 4th and 5th colon; empty if absent. */
-static struct span gecos_of(struct span line)
+/* Field 5 (gecos) of an entry whose name ends at its first ':': between
+ * the 4th and 5th colon; empty if absent. */
+static struct span gecos_of(struct span line, struct span name)
 {
-	const char *p = line.p, *end = line.p + line.n, *c;
+	const char *p = name.p + name.n + 1, *end = line.p + line.n, *c;
 	struct span g = { end, 0 };
 	int k;
 
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 3; k++) {
 		c = memchr(p, ':', (size_t)(end - p));
 		if (!c)
 			return g;
@@ -150,7 +151,7 @@ static struct span entry_name(const struct walk *w, struct span line)
 		return name;
 	name.n = (size_t)(c - line.p);
 	if (w->nn && !contains_ci(name, w->needle, w->nn)
-	    && !contains_ci(gecos_of(line), w->needle, w->nn))
+	    && !contains_ci(gecos_of(line, name), w->needle, w->nn))
 		name.n = (size_t)-1;
 	return name;
 }
@@ -219,14 +220,17 @@ struct keyed {
 
 static void make_key(struct keyed *k)
 {
+	unsigned char b[16] = { 0 };
+	uint64_t hi = 0, lo = 0;
 	size_t i;
 
-	k->key[0] = k->key[1] = 0;
-	for (i = 0; i < 16; i++) {
-		uint64_t c = i < k->gecos.n ? ascii_lower((unsigned char)k->gecos.p[i]) : 0;
-
-		k->key[i / 8] |= c << (8 * (7 - i % 8));
+	memcpy(b, k->gecos.p, k->gecos.n < 16 ? k->gecos.n : 16);
+	for (i = 0; i < 8; i++) {
+		hi = hi << 8 | ascii_lower(b[i]);
+		lo = lo << 8 | ascii_lower(b[i + 8]);
 	}
+	k->key[0] = hi;
+	k->key[1] = lo;
 }
 
 static int span_cmp(struct span a, struct span b)
@@ -364,7 +368,7 @@ static int walk_by_gecos(struct walk *w, const char *text, size_t len, struct qa
 		if (k.name.n == (size_t)-1)
 			continue;
 		w->total++;
-		k.gecos = gecos_of(k.line);
+		k.gecos = gecos_of(k.line, k.name);
 		make_key(&k);
 		heap_offer(&h, &k);
 	}
