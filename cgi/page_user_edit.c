@@ -250,6 +250,11 @@ static int save(struct ctx *c, const struct change *ch, struct proto_answer *ans
 {
 	int rc = PAGE_OK;
 
+	/* Nothing to change: still ask who is asking (the way back to the
+	 * list names the superadmin's domain; an ended session logs in). */
+	if (!ch->forward && !ch->gecos && !ch->quota && !ch->flags && !ch->password && !ch->random)
+		return page_whoami(c);
+
 	if (ch->forward) {
 		struct helper_arg a[] = { { "user", ch->user }, { "targets", ch->targets },
 		                          { "save_copy", ch->save_copy ? "1" : "0" } };

@@ -144,7 +144,7 @@ void page_users(struct ctx *c)
 	struct view v;
 	struct proto_answer ans;
 	struct qa_error e;
-	char offset[24];
+	char offset[24], limit[8];
 	int rc;
 
 	if (!page_get_ok(c))
@@ -155,11 +155,12 @@ void page_users(struct ctx *c)
 	v.sort = sort_of(c);
 	v.page = page_of(c);
 	snprintf(offset, sizeof(offset), "%lu", (v.page - 1) * USERS_PER_PAGE);
+	snprintf(limit, sizeof(limit), "%d", USERS_PER_PAGE);
 	{
 		struct helper_arg args[] = {
 			{ "domain", v.domain && *v.domain ? v.domain : NULL },
 			{ "search", v.q && *v.q ? v.q : NULL },
-			{ "sort", v.sort }, { "offset", offset }, { "limit", "50" },
+			{ "sort", v.sort }, { "offset", offset }, { "limit", limit },
 		};
 
 		rc = page_call(c, "user.list", args, sizeof(args) / sizeof(args[0]), &ans, &e);

@@ -118,10 +118,11 @@ tap_like "... delivers normally" "$(html_tag mode_normal)" ' checked'
 tap_like "... no limit ticked" "$(html_tag quota_none)" ' checked'
 tap_is "... and its use" "$(text_of usage-text)" "0 B, no limit"
 before=$(line_of lars.jonsson)
-edit_post() {	# edit_post [NAME=VALUE...]: lars.jonsson's form as the page shows it, with
-	# the arguments in place of those fields (the first of a name counts)
-	local args=(user=lars.jonsson@emak.se "$@") f
-	get "/users/edit?user=lars.jonsson@emak.se"
+edit_post() {	# edit_post [NAME=VALUE...]: EDIT_USER's form (lars.jonsson's) as the page
+	# shows it, with the arguments in place of those fields (the first of a name counts)
+	local u=${EDIT_USER:-lars.jonsson@emak.se}
+	local args=("user=$u" "$@") f
+	get "/users/edit?user=$u"
 	for f in was_gecos was_quota was_flags was_mode was_targets quota_count; do
 		args+=("$f=$(hidden "$f")")
 	done
@@ -456,13 +457,25 @@ post /users/add domain=emak.se local=bysuper password=Pw1x password2=Pw1x quota_
 tap_is "superadmin adds to emak.se: 303" "$STATUS" 303
 tap_is "... back to emak.se's list" "$(hdr Location)" "$S/users?domain=emak.se&done=user_added"
 tap_like "... written" "$(line_of bysuper)" '^bysuper:'
+get "/users/edit?user=bysuper@emak.se"
+tap_is "superadmin's edit page: 200" "$STATUS" 200
+tap_is "... names the domain" "$(text_of managed-domain)" "Domain: emak.se"
+before=$(line_of bysuper)
+EDIT_USER=bysuper@emak.se edit_post
+tap_is "... saved unchanged: back to emak.se's list" "$(hdr Location)" "$S/users?domain=emak.se&done=user_saved"
+tap_is "... nothing changed" "$(line_of bysuper)" "$before"
+EDIT_USER=bysuper@emak.se edit_post "gecos=By Super"
+tap_is "... a new full name" "$(field bysuper 5)" "By Super"
+post /users/delete user=bysuper@emak.se
+tap_is "superadmin deletes: back to emak.se's list" "$(hdr Location)" "$S/users?domain=emak.se&done=user_deleted"
+tap_is "... gone" "$(line_of bysuper)" ""
 
 # ---- Swedish
 as_pm
 get "/users?lang=sv"
 tap_is "Swedish list" "$(html_h1)" "Användare"
 tap_is "... column names" "$(html_attr "$(printf '%s\n' "$BODY" | grep -o '<td data-label="[^"]*"' | head -n 1)" data-label)" "Adress"
-tap_is "... counted" "$(count_of)" "1–50 av 124"
+tap_is "... counted" "$(count_of)" "1–50 av 123"
 tap_is "... no catalog key shows" "$(raw_keys)" ""
 get "/users/add?domain=emak.se&lang=sv"
 tap_is "Swedish add form" "$(html_h1)" "Lägg till en användare"
