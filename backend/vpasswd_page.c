@@ -183,6 +183,21 @@ static void walk_forward(struct walk *w, const char *text, size_t len)
 	}
 }
 
+/* The last '\n' in text[0..end), looked for a window at a time: lines
+ * are short, and a sanitizer checks the whole range memrchr is given. */
+static const char *last_newline(const char *text, size_t end)
+{
+	while (end > 0) {
+		size_t lo = end > 1024 ? end - 1024 : 0;
+		const char *nl = memrchr(text + lo, '\n', end - lo);
+
+		if (nl)
+			return nl;
+		end = lo;
+	}
+	return NULL;
+}
+
 /* From the last line to the first (a final '\n' ends the last line; it
  * does not start an empty one). */
 static void walk_backward(struct walk *w, const char *text, size_t len)
@@ -194,7 +209,7 @@ static void walk_backward(struct walk *w, const char *text, size_t len)
 	if (text[end - 1] == '\n')
 		end--;
 	for (;;) {
-		const char *nl = memrchr(text, '\n', end);
+		const char *nl = last_newline(text, end);
 		struct span line;
 
 		start = nl ? (size_t)(nl - text) + 1 : 0;
