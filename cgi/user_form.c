@@ -158,16 +158,11 @@ static const char *form_field(const char *field)
 	return NULL;
 }
 
-static void show_error(struct ctx *c, const char *key, const char *field)
+void uf_error(struct ctx *c, const char *key, const char *field)
 {
 	td_set(c->data, "error", ctx_text(c, key));
 	if (field)
 		td_set_bool(c->data, arena_printf(c->a, "bad_%s", field), 1);
-}
-
-void uf_error(struct ctx *c, const char *key, const char *field)
-{
-	show_error(c, key, field);
 }
 
 int uf_refused(struct ctx *c, const struct qa_error *e)
@@ -176,21 +171,21 @@ int uf_refused(struct ctx *c, const struct qa_error *e)
 
 	switch (e->code) {
 	case QA_ERR_INVALID:
-		show_error(c, errtext_key(e), field);
+		uf_error(c, errtext_key(e), field);
 		return 400;
 	case QA_ERR_NOT_FOUND:
 		if (field && !strcmp(field, "targets")) {
-			show_error(c, errtext_key(e), field);
+			uf_error(c, errtext_key(e), field);
 			return 400;
 		}
 		break;
 	case QA_ERR_EXISTS:
 	case QA_ERR_LIMIT:
 	case QA_ERR_BUSY_CATCHALL:
-		show_error(c, errtext_key(e), field);
+		uf_error(c, errtext_key(e), field);
 		return 409;
 	case QA_ERR_LOCKED:
-		show_error(c, errtext_key(e), NULL);
+		uf_error(c, errtext_key(e), NULL);
 		return 503;
 	default:
 		break;
@@ -202,6 +197,7 @@ int uf_refused(struct ctx *c, const struct qa_error *e)
 int uf_password(struct ctx *c, const char **pw, int *random)
 {
 	const char *p1 = req_form(c->req, "password"), *p2 = req_form(c->req, "password2");
+
 	*pw = NULL;
 	*random = uf_ticked(c, "random");
 	if (*random)
