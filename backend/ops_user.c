@@ -102,13 +102,42 @@ static int list_one(void *ctx, const struct user_info *u)
 	return 0;
 }
 
+/* sort: "name" (the default, vpasswd's own order), "gecos" (the full
+ * name), each reversed with a leading '-'. */
+static int arg_sort(struct op_ctx *c, struct list_query *q)
+{
+	const char *s = arg(c, "sort");
+
+	if (!s || !*s)
+		return 0;
+	q->descending = *s == '-';
+	s += q->descending;
+	if (!strcmp(s, "gecos"))
+		q->by_gecos = 1;
+	else if (strcmp(s, "name"))
+		return qa_fail(c->err, QA_ERR_INVALID, "sort", "sort by name, -name, gecos or -gecos");
+	return 0;
+}
+
+/* The domain argument; a domain admin who names none means its own (so
+ * that the users page needs no whoami first). */
+static int arg_own_domain(struct op_ctx *c, struct v_domain *out)
+{
+	const char *d = arg(c, "domain");
+
+	if ((!d || !*d) && c->role != ROLE_SUPERADMIN)
+		d = c->user.domain.s;
+	return v_domain(d, out, "domain", c->err);
+}
+
 int op_user_list(struct op_ctx *c)
 {
 	struct list_query q;
 	struct v_domain d;
 	size_t total = 0;
 
-	if (arg_domain(c, "domain", &d) < 0 || may_domain(c, &d) < 0 || arg_page(c, &q) < 0)
+	if (arg_own_domain(c, &d) < 0 || may_domain(c, &d) < 0 || arg_page(c, &q) < 0
+	    || arg_sort(c, &q) < 0)
 		return -1;
 	q.with_usage = 1;
 	if (store_user_list(c->store, &d, &q, list_one, c, &total, c->err) < 0)
@@ -117,17 +146,43 @@ int op_user_list(struct op_ctx *c)
 	return 0;
 }
 
+/* forward.get's answer, prefixed "forward.", in user.get's item: the edit
+ * page shows both from one helper run. */
+static int put_forward(struct op_ctx *c, const struct v_user *u)
+{
+	struct buf t = BUF_INIT;
+	struct dq_user du;
+	size_t i;
+
+	if (store_forward_get(c->store, u, &du, c->err) < 0)
+		return -1;
+	for (i = 0; i < du.nforward; i++) {
+		if (i)
+			buf_addc(&t, ',');
+		buf_adds(&t, du.forward[i]);
+	}
+	proto_iput(c->out, "forward.targets", buf_cstr(&t));
+	proto_iput(c->out, "forward.save_copy", du.save_copy ? "1" : "0");
+	proto_iput(c->out, "forward.blackhole", du.blackhole ? "1" : "0");
+	proto_iput(c->out, "forward.vacation", du.vacation ? "1" : "0");
+	buf_free(&t);
+	return 0;
+}
+
 int op_user_get(struct op_ctx *c)
 {
+	const char *fwd = arg(c, "forward");
 	struct v_user u;
 	struct user_info info;
 
 	if (arg_user(c, "user", &u) < 0 || may_user(c, &u) < 0
 	    || store_user_get(c->store, &u, &info, c->err) < 0)
 		return -1;
+	if (fwd && *fwd && strcmp(fwd, "0") && strcmp(fwd, "1"))
+		return qa_fail(c->err, QA_ERR_INVALID, "forward", "must be 0 or 1");
 	proto_item(c->out);
 	put_user(c->out, &info);
-	return 0;
+	return fwd && !strcmp(fwd, "1") ? put_forward(c, &u) : 0;
 }
 
 /* The one rule on who may not change a password: a mailbox owner whose

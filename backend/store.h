@@ -72,6 +72,8 @@ struct list_query {
 	int reals_only;                    /* domains: real ones only, their aliases in alias_names;
 	                                    * the search matches a domain or one of its aliases */
 	const char *name;                  /* domains: only this one (exact name) */
+	int by_gecos;                      /* users: by full name, then name (else by name) */
+	int descending;                    /* users: in reverse order */
 };
 
 typedef int (*domain_cb)(void *ctx, const struct domain_info *d);

@@ -260,151 +260,51 @@ int store_user_get(struct store *s, const struct v_user *u, struct user_info *ou
 	return 0;
 }
 
-static int list_users(const struct vpw_file *f, const struct domain_info *info,
-                      const struct vlimits *l, const struct list_query *q, user_cb cb,
-                      void *ctx, size_t *total)
-{
-	size_t limit = q->limit ? q->limit : f->n, i, k, tot;
-	size_t *idx = malloc((limit < f->n ? limit : f->n) * sizeof(*idx) + 1);
-	struct user_info ui;
-	struct vpw_entry pw;
-	int rc = 0;
-
-	if (!idx)
-		return -2;
-	vpasswd_scan(f, q->search ? q->search : "", q->offset, limit, idx, &k, &tot);
-	for (i = 0; i < k && rc == 0; i++) {
-		/* A line vpopmail could not read either is not a mailbox. */
-		if (vpasswd_entry(f, idx[i], &pw, NULL) < 0)
-			continue;
-		fill_user(&ui, &pw, info->real, l);
-		if (q->with_usage)
-			fill_usage(info->dir, &ui);
-		rc = cb(ctx, &ui);
-	}
-	free(idx);
-	if (total)
-		*total = tot;
-	return rc ? -1 : 0;
-}
-
-/* One page of the mailboxes in file order while vpasswd streams past in
- * chunks: at 100,000 users, loading and indexing the whole file
- * (vpasswd_load) costs tens of ms, counting its lines a few. Lines without
- * ':' name no one and are not counted (as vpasswd_scan). */
-struct pager {
+/* One page of mailboxes: the lines vpasswd_page hands on, as users. */
+struct lister {
 	const struct domain_info *info;
 	const struct vlimits *l;
-	const struct list_query *q;
+	int with_usage;
 	user_cb cb;
 	void *ctx;
-	size_t seen, sent;
-	int rc;
 };
 
-static void page_line(struct pager *pg, const char *p, size_t n)
+static int list_line(void *ctx, const char *line, size_t len)
 {
-	size_t limit = pg->q->limit ? pg->q->limit : (size_t)-1;
+	const struct lister *ls = ctx;
 	struct user_info ui;
 	struct vpw_entry pw;
 
-	if (!memchr(p, ':', n))
-		return;
-	if (pg->seen++ < pg->q->offset || pg->sent >= limit || pg->rc)
-		return;
 	/* A line vpopmail could not read either is not a mailbox. */
-	if (vpasswd_parse_line(p, n, &pw, NULL) < 0)
-		return;
-	fill_user(&ui, &pw, pg->info->real, pg->l);
-	if (pg->q->with_usage)
-		fill_usage(pg->info->dir, &ui);
-	pg->rc = pg->cb(pg->ctx, &ui);
-	pg->sent++;
-}
-
-#define PAGE_CHUNK (1u << 18)
-
-/* Feeds every line of fd to page_line. A line longer than the buffer is
- * no mailbox (vpopmail reads 300 bytes): its start is passed on, cut
- * short, and the rest dropped. */
-static int page_stream(int fd, struct pager *pg)
-{
-	char *chunk = malloc(PAGE_CHUNK);
-	size_t have = 0, used;
-	ssize_t r = 1;
-	int skip = 0;
-
-	if (!chunk)
-		return -1;
-	while (r != 0) {
-		r = read(fd, chunk + have, PAGE_CHUNK - have);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		have += (size_t)r;
-		for (used = 0; used < have;) {
-			const char *nl = memchr(chunk + used, '\n', have - used);
-			size_t end = nl ? (size_t)(nl - chunk) : have;
-
-			if (!nl && r > 0 && (used > 0 || have < PAGE_CHUNK))
-				break;                  /* the rest comes with the next read */
-			if (!skip)
-				page_line(pg, chunk + used, end - used);
-			skip = !nl;
-			used = nl ? end + 1 : have;
-		}
-		memmove(chunk, chunk + used, have - used);
-		have -= used;
-	}
-	free(chunk);
-	return r < 0 ? -1 : 0;
-}
-
-static int list_plain(const struct domain_info *info, const struct vlimits *l,
-                      const struct list_query *q, user_cb cb, void *ctx, size_t *total,
-                      struct qa_error *e)
-{
-	struct pager pg = { info, l, q, cb, ctx, 0, 0, 0 };
-	char path[STORE_PATH_MAX];
-	int fd, rc = 0;
-
-	if (vpop_path2(path, sizeof(path), info->dir, "vpasswd", e) < 0)
-		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && errno != ENOENT)
-		return qa_fail_errno(e, "vpasswd", "open %s", path);
-	if (fd >= 0) {
-		rc = page_stream(fd, &pg);
-		close(fd);
-		if (rc < 0)
-			return qa_fail_errno(e, "vpasswd", "read %s", path);
-	}
-	if (total)
-		*total = pg.seen;
-	return pg.rc ? -1 : 0;
+	if (vpasswd_parse_line(line, len, &pw, NULL) < 0)
+		return 0;
+	fill_user(&ui, &pw, ls->info->real, ls->l);
+	if (ls->with_usage)
+		fill_usage(ls->info->dir, &ui);
+	return ls->cb(ls->ctx, &ui) ? -1 : 0;
 }
 
 int store_user_list(struct store *s, const struct v_domain *d, const struct list_query *q,
                     user_cb cb, void *ctx, size_t *total, struct qa_error *e)
 {
+	struct vpw_query vq = { q->search, q->by_gecos, q->descending, q->offset, q->limit };
 	struct domain_info info;
-	struct vpw_file f;
+	struct lister ls = { &info, NULL, q->with_usage, cb, ctx };
+	struct vpw_map m;
 	struct vlimits l;
+	size_t n = 0;
 	int rc;
 
 	if (real_domain(s, d, &info, e) < 0
-	    || vlimits_load(info.dir, s->limits_default, &l, NULL, e) < 0)
+	    || vlimits_load(info.dir, s->limits_default, &l, NULL, e) < 0
+	    || vpasswd_map(info.dir, &m, e) < 0)
 		return -1;
-	if (!q->search || !*q->search)
-		return list_plain(&info, &l, q, cb, ctx, total, e);
-	if (vpasswd_load(&f, info.dir, e) < 0)
-		return -1;
-	rc = list_users(&f, &info, &l, q, cb, ctx, total);
-	vpasswd_free(&f);
-	if (rc == -2)
-		return qa_fail(e, QA_ERR_NOMEM, "", "out of memory");
-	return rc;
+	ls.l = &l;
+	rc = vpasswd_page(m.text, m.len, &vq, list_line, &ls, &n, e);
+	vpasswd_unmap(&m);
+	if (total)
+		*total = n;
+	return rc ? -1 : 0;
 }
 
 /* A .qmail-NAME (alias, forward, list) already takes mail for that name:

@@ -95,11 +95,37 @@ long vpasswd_find(const struct vpw_file *f, const char *name);
 int vpasswd_lookup(const struct vpw_file *f, const char *name, struct vpw_entry *e,
                    struct qa_error *err);
 
-/* Lines whose name or gecos contains needle (ASCII case-insensitive; ""
- * matches every line that has a ':'), in file order: *total counts them all, and the indexes of
- * matches [offset, offset+max) go to idx[] (*n of them). */
-void vpasswd_scan(const struct vpw_file *f, const char *needle, size_t offset,
-                  size_t max, size_t *idx, size_t *n, size_t *total);
+/* ---- vpasswd_page.c: list pages, straight from the mapped file */
+
+/* DOMDIR/vpasswd mapped read-only as it is (the last line may lack its
+ * '\n'); a missing or empty file maps as text NULL, len 0. */
+struct vpw_map {
+	const char *text;
+	size_t len;
+};
+int vpasswd_map(const char *domdir, struct vpw_map *m, struct qa_error *err);
+void vpasswd_unmap(struct vpw_map *m);
+
+/* Which entries, in which order. Entries are the lines with a ':'. */
+struct vpw_query {
+	const char *search;     /* name or gecos contains it, ignoring ASCII case; NULL, "": all */
+	int by_gecos;           /* order by gecos (ASCII case ignored), then name; else by name */
+	int descending;
+	size_t offset;
+	size_t limit;           /* 0: no limit */
+};
+
+/* Gets one line of a page (without its '\n'); nonzero stops the page. */
+typedef int (*vpw_line_fn)(void *ctx, const char *line, size_t len);
+
+/* The entries of text[0..len) (a whole vpasswd) that match q->search, in
+ * q's order: fn gets entries [offset, offset + limit) of that order, and
+ * *total counts all that match. Name order is the file's (vpasswd is kept
+ * sorted), read forwards or backwards; gecos order holds at most
+ * offset + limit lines in a heap. Returns 0; -1 with err when memory runs
+ * out; or fn's first nonzero (the page ends there, *total is still set). */
+int vpasswd_page(const char *text, size_t len, const struct vpw_query *q, vpw_line_fn fn,
+                 void *ctx, size_t *total, struct qa_error *err);
 
 /* Changes. Each takes the lock, re-reads vpasswd, writes the new vpasswd
  * (mode 0600) and vpasswd.cdb atomically, then drops the lock. On any error

@@ -3,7 +3,8 @@
  * that parses and formats parses back to the same entry; a formatted line
  * is shorter than 300 bytes and ends in its only '\n'; every line of a file
  * is found again by name (the first one of that name), sortedness holds
- * when claimed, and a scan returns ascending indexes within its counts. */
+ * when claimed, and a list page in any order counts the same entries and
+ * hands on lines of the input, in file order (or its reverse) by name. */
 #include "config.h"
 
 #include "vpasswd.h"
@@ -59,22 +60,52 @@ static void check_lines(const struct vpw_file *f)
 	}
 }
 
-/* The needle is data[1..1+k) with k = data[0] % 5 (a NUL cuts it short). */
-static void check_scan(const struct vpw_file *f, const uint8_t *data, size_t size)
+/* What a page handed on: where each line starts in the input. */
+struct seen {
+	const char *base;
+	size_t size;
+	size_t pos[16];
+	size_t n;
+};
+
+static int seen_line(void *ctx, const char *line, size_t len)
+{
+	struct seen *s = ctx;
+
+	if (line < s->base || len > s->size || (size_t)(line - s->base) > s->size - len
+	    || !memchr(line, ':', len) || memchr(line, '\n', len) || s->n >= 16)
+		__builtin_trap();
+	s->pos[s->n++] = (size_t)(line - s->base);
+	return 0;
+}
+
+/* Pages of the raw input in all four orders; the needle is data[1..1+k)
+ * with k = data[0] % 5 (a NUL cuts it short). Every order counts the same
+ * entries; name order hands on lines in file order (or its reverse). */
+static void check_page(const uint8_t *data, size_t size)
 {
 	char needle[8];
-	size_t idx[16], n, total, i, k = size ? data[0] % 5 : 0, off = size ? data[0] / 5 % 4 : 0;
+	size_t k = size ? data[0] % 5 : 0, off = size ? data[0] / 5 % 4 : 0, total, first = 0, i;
+	int order;
 
 	if (k > size - (size > 0))
 		k = size - (size > 0);
 	memcpy(needle, data + (size > 0), k);
 	needle[k] = '\0';
-	vpasswd_scan(f, needle, off, 16, idx, &n, &total);
-	if (n > 16 || n > total || total > vpasswd_count(f))
-		__builtin_trap();
-	for (i = 0; i < n; i++)
-		if (idx[i] >= vpasswd_count(f) || (i && idx[i] <= idx[i - 1]))
+	for (order = 0; order < 4; order++) {
+		struct vpw_query q = { needle, order / 2, order % 2, off, 16 };
+		struct seen s = { (const char *)data, size, { 0 }, 0 };
+
+		if (vpasswd_page((const char *)data, size, &q, seen_line, &s, &total, NULL) != 0)
 			__builtin_trap();
+		if (order == 0)
+			first = total;
+		if (total != first || s.n > total || s.n != (total > off ? (total - off < 16 ? total - off : 16) : 0))
+			__builtin_trap();
+		for (i = 1; i < s.n && order < 2; i++)
+			if (order == 0 ? s.pos[i] <= s.pos[i - 1] : s.pos[i] >= s.pos[i - 1])
+				__builtin_trap();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -84,12 +115,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vpw_file f;
 
 	check_line((const char *)data, size);
+	check_page(data, size);
 	if (vpasswd_load_mem(&f, data, size, NULL) < 0)
 		return 0;
 	if (f.len && f.text[f.len - 1] != '\n')
 		__builtin_trap();
 	check_lines(&f);
-	check_scan(&f, data, size);
 	vpasswd_free(&f);
 	return 0;
 }

@@ -971,6 +971,8 @@ START_TEST(reading_users)
 	struct v_user k1 = usr("klient1@emak.se"), k2 = usr("klient2@emak.com");
 	struct v_user pm = usr("postmaster@emak.se");
 	struct list_query q = { .with_usage = 1 };
+	struct user_change c;
+	struct v_gecos g;
 	struct user_info ui;
 	struct seen s;
 	size_t total = 0;
@@ -1014,6 +1016,38 @@ START_TEST(reading_users)
 	ok_call(store_user_list(st, &a, &q, seen_user, &s, &total, E), "search via alias");
 	ck_assert_uint_eq(total, 1);
 
+	/* Sorted: by name backwards; by full name ("Zed", "klient2": vadduser's
+	 * default is the name, "Postmaster"), either way, a page at a time. */
+	memset(&c, 0, sizeof(c));
+	g = gec("Zed");
+	c.gecos = &g;
+	user_set("klient1@emak.se", &c);
+	memset(&s, 0, sizeof(s));
+	memset(&q, 0, sizeof(q));
+	q.descending = 1;
+	q.limit = 2;
+	ok_call(store_user_list(st, &d, &q, seen_user, &s, &total, E), "by -name");
+	ck_assert_uint_eq(total, 3);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_str_eq(s.names[0], "postmaster");
+	ck_assert_str_eq(s.names[1], "klient2");
+	memset(&s, 0, sizeof(s));
+	q.by_gecos = 1;
+	q.descending = 0;
+	q.offset = 1;
+	ok_call(store_user_list(st, &d, &q, seen_user, &s, &total, E), "by gecos");
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_str_eq(s.names[0], "postmaster");
+	ck_assert_str_eq(s.names[1], "klient1");
+	ck_assert_str_eq(s.last.gecos, "Zed");
+	memset(&s, 0, sizeof(s));
+	q.descending = 1;
+	q.offset = 0;
+	q.search = "KLIENT";
+	ok_call(store_user_list(st, &d, &q, seen_user, &s, &total, E), "by -gecos, searched");
+	ck_assert_uint_eq(total, 2);
+	ck_assert_str_eq(s.names[0], "klient1");
+	ck_assert_str_eq(s.names[1], "klient2");
 }
 END_TEST
 
