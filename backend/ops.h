@@ -74,7 +74,7 @@ int arg_new_password(struct op_ctx *c, const char *key, char *hash, size_t hashl
 
 /* Shared answers (ops_alias.c): a mailbox's forwarding (targets, save_copy,
  * blackhole, vacation) into the current item; a catch-all's mode name. */
-void put_forward(struct proto_writer *w, const struct dq_user *du);
+void put_forward(struct proto_writer *w, const struct dq_user *du, const char *prefix);
 const char *catchall_mode(enum dq_catchall_kind kind);
 
 /* Handlers (ops_*.c). */

@@ -226,9 +226,13 @@ int op_alias_del(struct op_ctx *c)
 
 /* ------------------------------------------------------------ forwards */
 
-void put_forward(struct proto_writer *w, const struct dq_user *du)
+/* forward.get's fields, each key after prefix ("" or "forward."). */
+void put_forward(struct proto_writer *w, const struct dq_user *du, const char *prefix)
 {
+	static const char *const keys[] = { "targets", "save_copy", "blackhole", "vacation" };
+	const char *vals[4];
 	struct buf t = BUF_INIT;
+	char key[32];
 	size_t i;
 
 	for (i = 0; i < du->nforward; i++) {
@@ -236,10 +240,14 @@ void put_forward(struct proto_writer *w, const struct dq_user *du)
 			buf_addc(&t, ',');
 		buf_adds(&t, du->forward[i]);
 	}
-	proto_iput(w, "targets", buf_cstr(&t));
-	proto_iput(w, "save_copy", du->save_copy ? "1" : "0");
-	proto_iput(w, "blackhole", du->blackhole ? "1" : "0");
-	proto_iput(w, "vacation", du->vacation ? "1" : "0");
+	vals[0] = buf_cstr(&t);
+	vals[1] = du->save_copy ? "1" : "0";
+	vals[2] = du->blackhole ? "1" : "0";
+	vals[3] = du->vacation ? "1" : "0";
+	for (i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "%s%s", prefix, keys[i]);
+		proto_iput(w, key, vals[i]);
+	}
 	buf_free(&t);
 }
 
@@ -253,7 +261,7 @@ int op_forward_get(struct op_ctx *c)
 		return -1;
 	proto_item(c->out);
 	proto_iputf(c->out, "user", "%s@%s", u.local.s, u.domain.s);
-	put_forward(c->out, &du);
+	put_forward(c->out, &du, "");
 	return 0;
 }
 

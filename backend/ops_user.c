@@ -148,24 +148,13 @@ int op_user_list(struct op_ctx *c)
 
 /* forward.get's answer, prefixed "forward.", in user.get's item: the edit
  * page shows both from one helper run. */
-static int put_forward(struct op_ctx *c, const struct v_user *u)
+static int put_user_forward(struct op_ctx *c, const struct v_user *u)
 {
-	struct buf t = BUF_INIT;
 	struct dq_user du;
-	size_t i;
 
 	if (store_forward_get(c->store, u, &du, c->err) < 0)
 		return -1;
-	for (i = 0; i < du.nforward; i++) {
-		if (i)
-			buf_addc(&t, ',');
-		buf_adds(&t, du.forward[i]);
-	}
-	proto_iput(c->out, "forward.targets", buf_cstr(&t));
-	proto_iput(c->out, "forward.save_copy", du.save_copy ? "1" : "0");
-	proto_iput(c->out, "forward.blackhole", du.blackhole ? "1" : "0");
-	proto_iput(c->out, "forward.vacation", du.vacation ? "1" : "0");
-	buf_free(&t);
+	put_forward(c->out, &du, "forward.");
 	return 0;
 }
 
@@ -182,7 +171,7 @@ int op_user_get(struct op_ctx *c)
 		return qa_fail(c->err, QA_ERR_INVALID, "forward", "must be 0 or 1");
 	proto_item(c->out);
 	put_user(c->out, &info);
-	return fwd && !strcmp(fwd, "1") ? put_forward(c, &u) : 0;
+	return fwd && !strcmp(fwd, "1") ? put_user_forward(c, &u) : 0;
 }
 
 /* The one rule on who may not change a password: a mailbox owner whose
@@ -207,7 +196,7 @@ int op_account_get(struct op_ctx *c)
 		return -1;
 	proto_item(c->out);
 	put_user(c->out, &info);
-	put_forward(c->out, &du);
+	put_forward(c->out, &du, "");
 	proto_iput(c->out, "password_change", passwd_locked(c, &info) ? "0" : "1");
 	return 0;
 }

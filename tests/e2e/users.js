@@ -33,7 +33,8 @@ async function canLogin(browser, user, password) {
   await page.fill('#user', user);
   await page.fill('#password', password);
   await submit(page, '#login-submit');
-  const inside = new URL(page.url()).pathname === `${t.script}/`;
+  // In: the start page, or a mailbox owner's own page it leads to (/account).
+  const inside = [`${t.script}/`, `${t.script}/account`].includes(new URL(page.url()).pathname);
   await context.close();
   return inside;
 }
