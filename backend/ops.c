@@ -78,7 +78,7 @@ static int resolve_mailbox(struct op_ctx *c)
 	struct user_info u;
 
 	if (v_user(c->name, &c->user, "ticket", c->err) < 0
-	    || store_user_get(c->store, &c->user, &u, c->err) < 0) {
+	    || store_user_get_account(c->store, &c->user, &u, c->err) < 0) {
 		session_revoke_name(c->sessions, c->name, NULL);
 		return qa_fail(c->err, QA_ERR_EXPIRED, "ticket", "the account is gone");
 	}

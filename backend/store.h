@@ -98,6 +98,10 @@ int store_alias_domain_del(struct store *s, const struct v_domain *alias, struct
 /* Users. */
 int store_user_get(struct store *s, const struct v_user *u, struct user_info *out,
                    struct qa_error *e);
+/* The same without the usage (used_* stay 0): what every request of a
+ * mailbox session needs (role, flags), without reading its Maildir. */
+int store_user_get_account(struct store *s, const struct v_user *u, struct user_info *out,
+                           struct qa_error *e);
 int store_user_list(struct store *s, const struct v_domain *d, const struct list_query *q,
                     user_cb cb, void *ctx, size_t *total, struct qa_error *e);
 int store_user_add(struct store *s, const struct v_user *u, const char *passwd_hash,

@@ -244,8 +244,8 @@ static int cdb_sync(const char *domdir, const struct vpw_file *f, const char *na
 	return vpasswd_rebuild_cdb(domdir, e);
 }
 
-int store_user_get(struct store *s, const struct v_user *u, struct user_info *out,
-                   struct qa_error *e)
+static int user_get(struct store *s, const struct v_user *u, struct user_info *out,
+                    int with_usage, struct qa_error *e)
 {
 	struct domain_info info;
 	struct vpw_entry pw;
@@ -256,8 +256,21 @@ int store_user_get(struct store *s, const struct v_user *u, struct user_info *ou
 	    || vlimits_load(info.dir, s->limits_default, &l, NULL, e) < 0)
 		return -1;
 	fill_user(out, &pw, info.real, &l);
-	fill_usage(info.dir, out);
+	if (with_usage)
+		fill_usage(info.dir, out);
 	return 0;
+}
+
+int store_user_get(struct store *s, const struct v_user *u, struct user_info *out,
+                   struct qa_error *e)
+{
+	return user_get(s, u, out, 1, e);
+}
+
+int store_user_get_account(struct store *s, const struct v_user *u, struct user_info *out,
+                           struct qa_error *e)
+{
+	return user_get(s, u, out, 0, e);
 }
 
 /* One page of mailboxes: the lines vpasswd_page hands on, as users. */

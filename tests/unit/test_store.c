@@ -983,6 +983,13 @@ START_TEST(reading_users)
 	ok_call(store_user_get(st, &k1, &ui, E), "get");
 	ck_assert_uint_eq(ui.used_bytes, 1234);    /* no maildirsize: counted */
 	ck_assert_uint_eq(ui.used_count, 1);
+	/* For a session's role: the same account, its Maildir not read. */
+	ok_call(store_user_get_account(st, &k1, &ui, E), "get without usage");
+	ck_assert_str_eq(ui.local, "klient1");
+	ck_assert_uint_eq(ui.used_bytes, 0);
+	ck_assert_uint_eq(ui.used_count, 0);
+	ok_call(store_user_get_account(st, &pm, &ui, E), "postmaster without usage");
+	ck_assert_int_eq(ui.is_admin, 1);
 	put_rel("home/vpopmail/domains/emak.se/.qmailadmin-limits", "disable_imap\n");
 	ok_call(store_user_get(st, &k2, &ui, E), "get via the alias");
 	ck_assert_str_eq(ui.domain, "emak.se");
