@@ -71,6 +71,17 @@ int arg_domain(struct op_ctx *c, const char *key, struct v_domain *out)
 	return v_domain(arg(c, key), out, key, c->err);
 }
 
+int arg_domain_or_own(struct op_ctx *c, struct v_domain *out)
+{
+	const char *d = arg(c, "domain");
+
+	if ((!d || !*d) && c->role != ROLE_SUPERADMIN && c->role != ROLE_NONE) {
+		*out = c->user.domain;
+		return 0;
+	}
+	return arg_domain(c, "domain", out);
+}
+
 /* A mailbox session's role follows the account as it is now: a removed admin
  * flag or a deleted account takes effect on the next request. */
 static int resolve_mailbox(struct op_ctx *c)

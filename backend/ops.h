@@ -61,6 +61,10 @@ int op_run(const struct op *op, struct op_ctx *c);
 const char *arg(const struct op_ctx *c, const char *key);
 int arg_user(struct op_ctx *c, const char *key, struct v_user *out);
 int arg_domain(struct op_ctx *c, const char *key, struct v_domain *out);
+/* The "domain" argument; left out, a mailbox session means its own domain,
+ * so that a page can ask in one helper run before it knows whose session it
+ * has (the superadmin must name one). Scope is still may_domain's. */
+int arg_domain_or_own(struct op_ctx *c, struct v_domain *out);
 
 /* Scope checks: may the caller act on this domain / this mailbox? */
 int may_domain(struct op_ctx *c, const struct v_domain *d);

@@ -104,19 +104,6 @@ static int parse_targets(struct op_ctx *c, const struct v_domain *d, struct v_ta
 	return 0;
 }
 
-/* The "domain" argument; left out, a domain admin means its own, so that a
- * page can ask in one helper run before it knows whose session it has. */
-static int arg_domain_own(struct op_ctx *c, struct v_domain *d)
-{
-	const char *s = arg(c, "domain");
-
-	if ((!s || !*s) && c->role == ROLE_DOMAIN_ADMIN) {
-		*d = c->user.domain;
-		return 0;
-	}
-	return arg_domain(c, "domain", d);
-}
-
 /* ------------------------------------------------------------ aliases */
 
 int op_alias_list(struct op_ctx *c)
@@ -125,7 +112,7 @@ int op_alias_list(struct op_ctx *c)
 	struct v_domain d;
 	size_t n, i;
 
-	if (arg_domain_own(c, &d) < 0 || may_domain(c, &d) < 0
+	if (arg_domain_or_own(c, &d) < 0 || may_domain(c, &d) < 0
 	    || store_alias_list(c->store, &d, &list, &n, c->err) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
@@ -322,7 +309,7 @@ int op_catchall_get(struct op_ctx *c)
 	struct dq_catchall ca;
 	struct v_domain d;
 
-	if (arg_domain_own(c, &d) < 0 || may_domain(c, &d) < 0
+	if (arg_domain_or_own(c, &d) < 0 || may_domain(c, &d) < 0
 	    || store_catchall_get(c->store, &d, &ca, c->err) < 0)
 		return -1;
 	proto_item(c->out);
@@ -339,7 +326,7 @@ int op_catchall_set(struct op_ctx *c)
 	struct v_domain d;
 	size_t i;
 
-	if (arg_domain_own(c, &d) < 0 || may_domain(c, &d) < 0)
+	if (arg_domain_or_own(c, &d) < 0 || may_domain(c, &d) < 0)
 		return -1;
 	snprintf(c->audit, sizeof(c->audit), "catch-all of %s: %.32s %.300s", d.s, mode ? mode : "",
 	         target ? target : "");

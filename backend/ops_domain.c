@@ -221,20 +221,13 @@ static int put_catchall(struct op_ctx *c, const struct v_domain *d)
  * Without a domain argument: the caller's own domain. */
 int op_domain_summary(struct op_ctx *c)
 {
-	const char *dom = arg(c, "domain");
 	struct domain_info info;
 	struct holdings h;
 	struct vlimits l;
 	struct v_domain d;
 	int is_default;
 
-	if (dom || c->role == ROLE_SUPERADMIN) {
-		if (arg_domain(c, "domain", &d) < 0)
-			return -1;
-	} else {
-		d = c->user.domain;
-	}
-	if (may_domain(c, &d) < 0 || store_domain_get(c->store, &d, &info, c->err) < 0
+	if (arg_domain_or_own(c, &d) < 0 || may_domain(c, &d) < 0 || store_domain_get(c->store, &d, &info, c->err) < 0
 	    || store_limits_get(c->store, &d, &l, &is_default, c->err) < 0
 	    || count_holdings(c, &d, &h) < 0)
 		return -1;

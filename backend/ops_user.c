@@ -119,24 +119,13 @@ static int arg_sort(struct op_ctx *c, struct list_query *q)
 	return 0;
 }
 
-/* The domain argument; a domain admin who names none means its own (so
- * that the users page needs no whoami first). */
-static int arg_own_domain(struct op_ctx *c, struct v_domain *out)
-{
-	const char *d = arg(c, "domain");
-
-	if ((!d || !*d) && c->role != ROLE_SUPERADMIN)
-		d = c->user.domain.s;
-	return v_domain(d, out, "domain", c->err);
-}
-
 int op_user_list(struct op_ctx *c)
 {
 	struct list_query q;
 	struct v_domain d;
 	size_t total = 0;
 
-	if (arg_own_domain(c, &d) < 0 || may_domain(c, &d) < 0 || arg_page(c, &q) < 0
+	if (arg_domain_or_own(c, &d) < 0 || may_domain(c, &d) < 0 || arg_page(c, &q) < 0
 	    || arg_sort(c, &q) < 0)
 		return -1;
 	q.with_usage = 1;
