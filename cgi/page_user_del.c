@@ -31,27 +31,11 @@ static void render(struct ctx *c, int status)
 static int load(struct ctx *c, const char *user)
 {
 	struct helper_arg arg = { "user", user };
-	struct proto_answer ans;
-	struct qa_error e;
-	const struct proto_record *r;
+	const struct proto_record *r = uf_load_user(c, &arg, 1);
 	const char *count;
-	int rc = page_call(c, "user.get", &arg, 1, &ans, &e);
 
-	c->domain = uf_domain_of(user);
-	if (rc == PAGE_OK && c->me.role == ME_USER) {
-		qa_error_clear(&e);
-		e.code = QA_ERR_DENIED;
-		rc = PAGE_FAIL;
-	}
-	if (rc == PAGE_FAIL)
-		page_fail(c, &e);
-	if (rc != PAGE_OK)
+	if (!r)
 		return PAGE_DONE;
-	if (ans.nrec < 2) {
-		page_error(c, 503);
-		return PAGE_DONE;
-	}
-	r = &ans.rec[1];
 	count = proto_rec_get(r, "used_count");
 	td_set(c->data, "user", proto_rec_get(r, "user"));
 	td_set(c->data, "gecos", proto_rec_get(r, "gecos"));

@@ -118,25 +118,11 @@ static void render(struct ctx *c, int status)
 static int load(struct ctx *c, const char *user)
 {
 	struct helper_arg args[] = { { "user", user }, { "forward", "1" } };
-	struct proto_answer ans;
-	struct qa_error e;
-	int rc = page_call(c, "user.get", args, 2, &ans, &e);
+	const struct proto_record *r = uf_load_user(c, args, 2);
 
-	c->domain = uf_domain_of(user);
-	if (rc == PAGE_OK && c->me.role == ME_USER) {
-		qa_error_clear(&e);
-		e.code = QA_ERR_DENIED;
-		rc = PAGE_FAIL;
-	}
-	if (rc == PAGE_FAIL)
-		page_fail(c, &e);
-	if (rc != PAGE_OK)
+	if (!r)
 		return PAGE_DONE;
-	if (ans.nrec < 2) {
-		page_error(c, 503);      /* an "ok" without the user: a broken helper */
-		return PAGE_DONE;
-	}
-	fill(c, &ans.rec[1]);
+	fill(c, r);
 	return PAGE_OK;
 }
 

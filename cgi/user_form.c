@@ -7,6 +7,7 @@
 #include "err.h"
 #include "errtext.h"
 #include "fmt.h"
+#include "helper_client.h"
 #include "page.h"
 #include "proto.h"
 #include "request.h"
@@ -247,4 +248,27 @@ const char *uf_domain_of(const char *address)
 	const char *at = address ? strrchr(address, '@') : NULL;
 
 	return at && at[1] ? at + 1 : NULL;
+}
+
+const struct proto_record *uf_load_user(struct ctx *c, const struct helper_arg *args, size_t n)
+{
+	struct proto_answer ans;
+	struct qa_error e;
+	int rc = page_call(c, "user.get", args, n, &ans, &e);
+
+	c->domain = uf_domain_of(args[0].val);
+	if (rc == PAGE_OK && c->me.role == ME_USER) {
+		qa_error_clear(&e);
+		e.code = QA_ERR_DENIED;
+		rc = PAGE_FAIL;
+	}
+	if (rc == PAGE_FAIL)
+		page_fail(c, &e);
+	if (rc != PAGE_OK)
+		return NULL;
+	if (ans.nrec < 2) {
+		page_error(c, 503);      /* an "ok" without the user: a broken helper */
+		return NULL;
+	}
+	return &ans.rec[1];
 }

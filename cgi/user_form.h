@@ -77,4 +77,13 @@ int uf_ticked(struct ctx *c, const char *name);
 /* "local@domain" split: the domain part (NULL if there is no '@'). */
 const char *uf_domain_of(const char *address);
 
+struct helper_arg;
+struct proto_record;
+
+/* user.get (args: "user" first, options after) for an admin's page about
+ * one mailbox; sets c->domain. The mailbox record, or NULL when the request
+ * has been answered: a refusal, server trouble, or a mailbox owner (these
+ * pages are its admin's; /account is its own). */
+const struct proto_record *uf_load_user(struct ctx *c, const struct helper_arg *args, size_t n);
+
 #endif
