@@ -55,7 +55,13 @@ async function watch(context, page) {
       problems.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`exception: ${e}`));
-  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
+  // A load the browser itself cut off because the page moved on (the
+  // favicon, when a test clicks before it arrived) is no fault of the page:
+  // net::ERR_ABORTED. Any other failure is.
+  page.on('requestfailed', (r) => {
+    if (!/ERR_ABORTED/.test((r.failure() || {}).errorText || ''))
+      problems.push(`failed: ${r.url()} (${(r.failure() || {}).errorText})`);
+  });
   page.on('response', (r) => {
     if (r.request().resourceType() !== 'document' && r.status() >= 400)
       problems.push(`${r.status()}: ${r.url()}`);
