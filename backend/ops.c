@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "conf.h"
 #include "store.h"
+#include "vlimits.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static const struct op ops[] = {
 	{ "domain.del", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_domain_del },
 	{ "domain.alias.add", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_alias_domain_add },
 	{ "domain.alias.del", ROLE_SUPERADMIN, PRIV_ROOT, 1, op_alias_domain_del },
+	{ "webmail.open", ROLE_USER, PRIV_VPOPMAIL, 0, op_webmail_open },
 	{ "user.list", ROLE_DOMAIN_ADMIN, PRIV_VPOPMAIL, 0, op_user_list },
 	{ "user.get", ROLE_USER, PRIV_VPOPMAIL, 0, op_user_get },
 	{ "account.get", ROLE_USER, PRIV_VPOPMAIL, 0, op_account_get },
@@ -94,6 +96,7 @@ static int resolve_mailbox(struct op_ctx *c)
 		return qa_fail(c->err, QA_ERR_EXPIRED, "ticket", "the account is gone");
 	}
 	c->role = u.is_admin ? ROLE_DOMAIN_ADMIN : ROLE_USER;
+	c->webmail = !(u.eff_flags & NO_WEBMAIL);
 	return 0;
 }
 
@@ -103,8 +106,10 @@ void op_put_me(struct op_ctx *c)
 {
 	proto_put(c->out, "me.role", role_name(c->role));
 	proto_put(c->out, "me.name", c->name);
-	if (c->role != ROLE_SUPERADMIN)
+	if (c->role != ROLE_SUPERADMIN) {
 		proto_put(c->out, "me.domain", c->user.domain.s);
+		proto_put(c->out, "me.webmail", c->webmail ? "1" : "0");
+	}
 }
 
 int op_authenticate(const struct op *op, struct op_ctx *c)
@@ -122,6 +127,7 @@ int op_authenticate(const struct op *op, struct op_ctx *c)
 		return -1;
 	memcpy(c->sid, s.sid, sizeof(c->sid));
 	memcpy(c->name, s.name, sizeof(c->name));
+	memcpy(c->wm, s.wm, sizeof(c->wm));
 	c->role = s.role;
 	if (s.role != ROLE_SUPERADMIN && resolve_mailbox(c) < 0)
 		return -1;

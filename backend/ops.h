@@ -36,6 +36,8 @@ struct op_ctx {
 	char sid[33];
 	int cli;                          /* run by qmailadmin-ctl (root) */
 	int me_known;                     /* a session was verified: answers name the caller */
+	int webmail;                      /* a mailbox without the no-webmail flag */
+	char wm[SESSION_WM_MAX + 1];      /* the session's sealed webmail password, or "" */
 	char audit[512];                  /* what the audit line says was done */
 };
 
@@ -85,6 +87,7 @@ const char *catchall_mode(enum dq_catchall_kind kind);
 int op_login(struct op_ctx *c);
 int op_logout(struct op_ctx *c);
 int op_whoami(struct op_ctx *c);
+int op_webmail_open(struct op_ctx *c);
 int op_superadmin_passwd(struct op_ctx *c);
 int op_domain_list(struct op_ctx *c);
 int op_domain_get(struct op_ctx *c);

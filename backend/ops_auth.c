@@ -10,6 +10,7 @@
 #include "store.h"
 #include "superadmin.h"
 #include "throttle.h"
+#include "vlimits.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -49,6 +50,7 @@ static int check_password(struct op_ctx *c, const char *name, const char *passwo
 		if (!passwd_verify(password, u.passwd))
 			return qa_fail(c->err, QA_ERR_AUTH, "user", "wrong address or password");
 		*role = u.is_admin ? ROLE_DOMAIN_ADMIN : ROLE_USER;
+		c->webmail = !(u.eff_flags & NO_WEBMAIL);
 		return 0;
 	}
 	if (v_admin(name, &admin, "user", NULL) < 0
@@ -83,7 +85,11 @@ int op_login(struct op_ctx *c)
 		snprintf(c->name, sizeof(c->name), "%s", name);
 	else
 		snprintf(c->name, sizeof(c->name), "%s@%s", c->user.local.s, c->user.domain.s);
-	if (session_create(c->sessions, role, c->name, ticket, c->err) < 0)
+	/* webmail's sealed password is kept only for a mailbox that may use
+	 * webmail: for anyone else it would be a secret kept for nothing. */
+	if (session_create(c->sessions, role, c->name,
+	                   role != ROLE_SUPERADMIN && c->webmail ? arg(c, "wm_secret") : NULL,
+	                   ticket, c->err) < 0)
 		return -1;
 	c->role = role;
 	proto_put(c->out, "ticket", ticket);
@@ -102,7 +108,22 @@ int op_whoami(struct op_ctx *c)
 	if (c->role != ROLE_SUPERADMIN) {
 		proto_put(c->out, "local", c->user.local.s);
 		proto_put(c->out, "domain", c->user.domain.s);
+		proto_put(c->out, "webmail", c->webmail ? "1" : "0");
 	}
+	return 0;
+}
+
+/* Webmail's server-side half of the mailbox password, for the front end to
+ * unseal with the browser's half. Asked on every webmail request, so the
+ * no-webmail flag set by an admin takes effect at once. */
+int op_webmail_open(struct op_ctx *c)
+{
+	if (!c->webmail)
+		return qa_fail(c->err, QA_ERR_DENIED, "webmail", "%s may not use webmail", c->name);
+	if (!c->wm[0])
+		return qa_fail(c->err, QA_ERR_EXPIRED, "wm_secret",
+		               "this session has no webmail password; log in again");
+	proto_put(c->out, "secret", c->wm);
 	return 0;
 }
 

@@ -143,15 +143,41 @@ static void prune(const struct session_store *s, time_t now)
 		closedir(d);
 }
 
-int session_create(struct session_store *s, enum role role, const char *name,
+int session_wm_ok(const char *wm)
+{
+	size_t i, n = strlen(wm);
+
+	/* 12-byte nonce + 16-byte tag + at least one byte sealed */
+	if (n % 2 || n < 2 * 29 || n > SESSION_WM_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((wm[i] >= '0' && wm[i] <= '9') || (wm[i] >= 'a' && wm[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+#define SESSION_BODY_MAX (SESSION_NAME_MAX + 64 + SESSION_WM_MAX + 8)
+
+/* "role name login\n" and, with a sealed password, "wm HEX\n". */
+static int session_body(char *body, enum role role, const char *name, time_t login,
+                        const char *wm)
+{
+	return snprintf(body, SESSION_BODY_MAX, "%s %s %lld\n%s%s%s", role_name(role), name,
+	                (long long)login, wm && *wm ? "wm " : "", wm && *wm ? wm : "",
+	                wm && *wm ? "\n" : "");
+}
+
+int session_create(struct session_store *s, enum role role, const char *name, const char *wm,
                    char ticket[SESSION_TICKET_LEN + 1], struct qa_error *e)
 {
 	unsigned char raw[16];
-	char sid[33], mac[65], path[4300], body[SESSION_NAME_MAX + 64];
+	char sid[33], mac[65], path[4300], body[SESSION_BODY_MAX];
 	int n;
 
 	if (strlen(name) > SESSION_NAME_MAX || strpbrk(name, " \n"))
 		return qa_fail(e, QA_ERR_INVALID, "user", "bad session name");
+	if (wm && *wm && !session_wm_ok(wm))
+		return qa_fail(e, QA_ERR_INVALID, "wm_secret", "bad webmail secret");
 	if (rand_bytes(raw, sizeof(raw)) < 0)
 		return qa_fail(e, QA_ERR_IO, "", "no randomness for a session id");
 	hex(sid, raw, sizeof(raw));
@@ -161,7 +187,7 @@ int session_create(struct session_store *s, enum role role, const char *name,
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return qa_fail_errno(e, "state_dir", "creating %s", path);
 	prune(s, time(NULL));
-	n = snprintf(body, sizeof(body), "%s %s %lld\n", role_name(role), name, (long long)time(NULL));
+	n = session_body(body, role, name, time(NULL), wm);
 	if (session_path(s, sid, path, sizeof(path)) < 0
 	    || atomic_replace(path, body, (size_t)n, 0600) < 0)
 		return qa_fail_errno(e, "state_dir", "writing session");
@@ -192,7 +218,9 @@ static int ticket_sid(struct session_store *s, const char *ticket, char sid[33])
 static int parse_session(const char *body, struct session *out)
 {
 	char role[32], name[SESSION_NAME_MAX + 1];
+	const char *wm = strstr(body, "\nwm ");
 	long long login;
+	size_t n;
 
 	if (sscanf(body, "%31s %255s %lld", role, name, &login) != 3)
 		return -1;
@@ -201,13 +229,24 @@ static int parse_session(const char *body, struct session *out)
 		return -1;
 	memcpy(out->name, name, strlen(name) + 1);
 	out->login = (time_t)login;
+	out->wm[0] = '\0';
+	if (wm) {
+		wm += 4;
+		n = strcspn(wm, "\n");
+		if (n > SESSION_WM_MAX)
+			return -1;
+		memcpy(out->wm, wm, n);
+		out->wm[n] = '\0';
+		if (!session_wm_ok(out->wm))
+			return -1;
+	}
 	return 0;
 }
 
 int session_check(struct session_store *s, const char *ticket, time_t now,
                   struct session *out, struct qa_error *e)
 {
-	char path[4300], body[SESSION_NAME_MAX + 64];
+	char path[4300], body[SESSION_BODY_MAX];
 	struct stat st;
 	ssize_t n;
 	int fd;
@@ -248,9 +287,35 @@ int session_revoke(struct session_store *s, const char *ticket, struct qa_error 
 	return 0;
 }
 
+int session_set_wm(struct session_store *s, const char *sid, const char *wm, struct qa_error *e)
+{
+	char path[4300], body[SESSION_BODY_MAX];
+	struct session sess;
+	ssize_t n;
+	int fd;
+
+	if (!session_wm_ok(wm))
+		return qa_fail(e, QA_ERR_INVALID, "wm_secret", "bad webmail secret");
+	if (strlen(sid) != 32 || session_path(s, sid, path, sizeof(path)) < 0)
+		return qa_fail(e, QA_ERR_EXPIRED, "ticket", "no such session");
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	n = fd < 0 ? -1 : read(fd, body, sizeof(body) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return qa_fail(e, QA_ERR_EXPIRED, "ticket", "no such session");
+	body[n] = '\0';
+	if (parse_session(body, &sess) < 0)
+		return qa_fail(e, QA_ERR_EXPIRED, "ticket", "corrupt session");
+	n = session_body(body, sess.role, sess.name, sess.login, wm);
+	if (atomic_replace(path, body, (size_t)n, 0600) < 0)
+		return qa_fail_errno(e, "state_dir", "writing session");
+	return 0;
+}
+
 int session_revoke_name(struct session_store *s, const char *name, const char *keep_sid)
 {
-	char dir[4200], body[SESSION_NAME_MAX + 64];
+	char dir[4200], body[SESSION_BODY_MAX];
 	struct session sess;
 	struct dirent *de;
 	DIR *d;

@@ -6,6 +6,7 @@
 #include "page.h"
 #include "request.h"
 #include "response.h"
+#include "wmkey.h"
 
 #include <string.h>
 
@@ -33,23 +34,34 @@ void auth_setup(struct ctx *c)
 	c->ticket = auth_ticket_well_formed(v) ? v : NULL;
 }
 
-static void set_cookie(struct ctx *c, const char *value, long max_age)
+static void set_cookie(struct ctx *c, const char *name, const char *value, long max_age)
 {
 	struct cookie_opts o = { c->req->script_name, max_age, "Strict", c->req->https };
 
-	resp_cookie(c->resp, AUTH_COOKIE, value, &o);
+	resp_cookie(c->resp, name, value, &o);
 }
 
-void auth_start(struct ctx *c, const char *ticket)
+void auth_start(struct ctx *c, const char *ticket, const char *wm_key)
 {
-	set_cookie(c, ticket, -1);
+	set_cookie(c, AUTH_COOKIE, ticket, -1);
+	if (wm_key)
+		set_cookie(c, WM_COOKIE, wm_key, -1);
 	c->ticket = ticket;
 }
 
 void auth_end(struct ctx *c)
 {
-	set_cookie(c, "", 0);
+	set_cookie(c, AUTH_COOKIE, "", 0);
+	if (req_cookie(c->req, WM_COOKIE))
+		set_cookie(c, WM_COOKIE, "", 0);
 	c->ticket = NULL;
+}
+
+const char *auth_wm_key(const struct ctx *c)
+{
+	const char *k = req_cookie(c->req, WM_COOKIE);
+
+	return wm_key_ok(k) ? k : NULL;
 }
 
 static void session_ended(struct ctx *c)

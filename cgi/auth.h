@@ -18,10 +18,16 @@ int auth_ticket_well_formed(const char *t);
 /* For page_setup: c->ticket from the request's cookie (see page.h). */
 void auth_setup(struct ctx *c);
 
-/* After a login: the cookie, and c->ticket for the rest of the request. */
-void auth_start(struct ctx *c, const char *ticket);
+/* After a login: the cookie, and c->ticket for the rest of the request;
+ * with wm_key (may be NULL), also webmail's key cookie (wmkey.h), which
+ * has the same attributes and lifetime. */
+void auth_start(struct ctx *c, const char *ticket, const char *wm_key);
 
-/* The session is over (logout, expired): the cookie is cleared and the rest
+/* The browser's half of webmail's password (the qa_wm cookie) if it is
+ * well-formed, else NULL. */
+const char *auth_wm_key(const struct ctx *c);
+
+/* The session is over (logout, expired): the cookies are cleared and the rest
  * of the request runs without a ticket. */
 void auth_end(struct ctx *c);
 

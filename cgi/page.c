@@ -87,6 +87,14 @@ static const struct {
 	{ "alias_saved", MSG("done.alias_saved") },
 	{ "alias_deleted", MSG("done.alias_deleted") },
 	{ "catchall_saved", MSG("done.catchall_saved") },
+	{ "none_ticked", MSG("done.none_ticked") },
+	{ "mail_marked", MSG("done.mail_marked") },
+	{ "mail_moved", MSG("done.mail_moved") },
+	{ "mail_deleted", MSG("done.mail_deleted") },
+	{ "trash_emptied", MSG("done.trash_emptied") },
+	{ "folder_created", MSG("done.folder_created") },
+	{ "folder_renamed", MSG("done.folder_renamed") },
+	{ "folder_deleted", MSG("done.folder_deleted") },
 };
 
 static void add_notice(struct ctx *c)
@@ -119,16 +127,18 @@ struct nav_entry {
 	const char *key;
 	enum me_role min, max;
 	int domain;           /* needs a domain: shown to the superadmin only with one */
+	int webmail;          /* only for a mailbox that may use webmail */
 };
 
 static const struct nav_entry nav_entries[] = {
-	{ "domains", "/domains", MSG("nav.domains"), ME_SUPERADMIN, ME_SUPERADMIN, 0 },
-	{ "main", "/", MSG("nav.main"), ME_DOMAINADMIN, ME_DOMAINADMIN, 0 },
-	{ "users", "/users", MSG("nav.users"), ME_DOMAINADMIN, ME_SUPERADMIN, 1 },
-	{ "aliases", "/aliases", MSG("nav.aliases"), ME_DOMAINADMIN, ME_SUPERADMIN, 1 },
-	{ "catchall", "/catchall", MSG("nav.catchall"), ME_DOMAINADMIN, ME_SUPERADMIN, 1 },
-	{ "limits", "/domains/limits", MSG("nav.limits"), ME_DOMAINADMIN, ME_SUPERADMIN, 1 },
-	{ "account", "/account", MSG("nav.account"), ME_USER, ME_DOMAINADMIN, 0 },
+	{ "mail", "/mail", MSG("nav.mail"), ME_USER, ME_DOMAINADMIN, 0, 1 },
+	{ "domains", "/domains", MSG("nav.domains"), ME_SUPERADMIN, ME_SUPERADMIN, 0, 0 },
+	{ "main", "/", MSG("nav.main"), ME_DOMAINADMIN, ME_DOMAINADMIN, 0, 0 },
+	{ "users", "/users", MSG("nav.users"), ME_DOMAINADMIN, ME_SUPERADMIN, 1, 0 },
+	{ "aliases", "/aliases", MSG("nav.aliases"), ME_DOMAINADMIN, ME_SUPERADMIN, 1, 0 },
+	{ "catchall", "/catchall", MSG("nav.catchall"), ME_DOMAINADMIN, ME_SUPERADMIN, 1, 0 },
+	{ "limits", "/domains/limits", MSG("nav.limits"), ME_DOMAINADMIN, ME_SUPERADMIN, 1, 0 },
+	{ "account", "/account", MSG("nav.account"), ME_USER, ME_DOMAINADMIN, 0, 0 },
 };
 
 static void add_nav(struct ctx *c)
@@ -147,7 +157,8 @@ static void add_nav(struct ctx *c)
 		int super = c->me.role == ME_SUPERADMIN;
 		struct tdict *item;
 
-		if (c->me.role < n->min || c->me.role > n->max || (n->domain && super && !c->domain))
+		if (c->me.role < n->min || c->me.role > n->max || (n->domain && super && !c->domain)
+		    || (n->webmail && !c->me.webmail))
 			continue;
 		item = tlist_add(l);
 		if (!item)
@@ -230,6 +241,7 @@ static enum me_role me_role(const char *name)
 static void take_me(struct ctx *c, const struct proto_answer *ans)
 {
 	const struct proto_record *r;
+	const char *wm;
 
 	if (ans->nrec == 0)
 		return;
@@ -237,6 +249,8 @@ static void take_me(struct ctx *c, const struct proto_answer *ans)
 	c->me.role = me_role(proto_rec_get(r, "me.role"));
 	c->me.name = proto_rec_get(r, "me.name");
 	c->me.domain = proto_rec_get(r, "me.domain");
+	wm = proto_rec_get(r, "me.webmail");
+	c->me.webmail = (c->me.role == ME_USER || c->me.role == ME_DOMAINADMIN) && wm && !strcmp(wm, "1");
 	if (c->me.role == ME_NONE)
 		c->me.name = c->me.domain = NULL;
 }

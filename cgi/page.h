@@ -23,6 +23,7 @@ struct me {
 	enum me_role role;
 	const char *name;            /* "user@domain" or the admin name */
 	const char *domain;          /* the mailbox's domain; NULL for the superadmin */
+	int webmail;                 /* a mailbox that may use webmail */
 };
 
 struct ctx {
@@ -136,6 +137,10 @@ void page_alias_edit(struct ctx *c);      /* page_alias_edit.c: /aliases/edit */
 void page_alias_del(struct ctx *c);       /* page_alias_edit.c: /aliases/delete */
 void page_catchall(struct ctx *c);        /* page_catchall.c: /catchall */
 void page_account(struct ctx *c);         /* page_account.c: /account */
+void page_mail(struct ctx *c);           /* page_mail.c: /mail */
+void page_mail_act(struct ctx *c);       /* page_mail_act.c: /mail/act */
+void page_mail_empty_trash(struct ctx *c); /* page_mail_act.c: /mail/empty-trash */
+void page_mail_folders(struct ctx *c);   /* page_mail_folders.c: /mail/folders */
 void page_login(struct ctx *c);
 void page_logout(struct ctx *c);
 void page_not_found(struct ctx *c);

@@ -18,6 +18,7 @@
 #include "request.h"
 #include "response.h"
 #include "template.h"
+#include "wmkey.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -61,16 +62,18 @@ static int field_ok(const char *v, size_t max)
 
 /* The helper said yes: keep the ticket, go to the start page (303, so that
  * reloading it does not post the password again). */
-static void logged_in(struct ctx *c, const struct proto_answer *ans)
+static void logged_in(struct ctx *c, const struct proto_answer *ans, const char *wm_key)
 {
 	const char *ticket = proto_rec_get(&ans->rec[0], "ticket");
+	const char *webmail = proto_rec_get(&ans->rec[0], "webmail");
 
 	if (!auth_ticket_well_formed(ticket)) {
 		fprintf(stderr, "qmailadmin: helper login: the answer has no valid ticket\n");
 		page_error(c, 503);
 		return;
 	}
-	auth_start(c, ticket);
+	/* The key is worth keeping only if the helper kept the sealed half. */
+	auth_start(c, ticket, webmail && !strcmp(webmail, "1") ? wm_key : NULL);
 	if (resp_redirect(c->resp, ctx_url(c, "/")) < 0)
 		page_error(c, 500);
 }
@@ -79,8 +82,10 @@ static void login_post(struct ctx *c)
 {
 	const char *user = req_form(c->req, "user");
 	const char *password = req_form(c->req, "password");
+	char wm_key[WM_KEY_HEX + 1], wm_secret[WM_SECRET_HEX_MAX + 1];
 	struct helper_arg args[] = {
 		{ "user", user }, { "password", password }, { "remote", c->req->remote_addr },
+		{ "wm_secret", wm_secret },
 	};
 	struct proto_answer ans;
 	struct qa_error e;
@@ -94,9 +99,15 @@ static void login_post(struct ctx *c)
 		                MSG("login.missing"));
 		return;
 	}
+	/* Webmail's password, split (wmkey.h): sealed for the helper's session,
+	 * the key for the browser. Without randomness there is no webmail, but
+	 * the admin pages still work. */
+	if (strchr(user, '@') == NULL || wm_new_key(wm_key) < 0
+	    || wm_seal(wm_key, password, wm_secret, sizeof(wm_secret)) < 0)
+		wm_key[0] = wm_secret[0] = '\0';
 	if (ctx_helper(c, "login", args, sizeof(args) / sizeof(args[0]), &ans, &e) == 0
 	    && ans.nrec > 0) {
-		logged_in(c, &ans);
+		logged_in(c, &ans, wm_key[0] ? wm_key : NULL);
 		return;
 	}
 	if (e.code == QA_ERR_AUTH)

@@ -3,8 +3,8 @@
  * A domain admin gets its domain's overview: what the domain holds against
  * what its limits leave, the catch-all in words, and a way to each page it
  * may use. It all comes from one helper run, domain.summary, whose answer
- * also says who is asking: a mailbox owner is then sent on to its own
- * account page, and the superadmin, who has no domain of its own, sees who
+ * also says who is asking: a mailbox owner is then sent on to its mail
+ * (or its account page when webmail is off for it), and the superadmin, who has no domain of its own, sees who
  * is logged in (or, with ?domain=, that domain's overview). */
 #include "config.h"
 
@@ -127,7 +127,7 @@ void page_main(struct ctx *c)
 	if (rc == PAGE_DONE)
 		return;
 	if (c->me.role == ME_USER) {
-		page_redirect(c, "/account", NULL);
+		page_redirect(c, c->me.webmail ? "/mail" : "/account", NULL);
 		return;
 	}
 	page_domain(c);

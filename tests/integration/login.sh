@@ -74,7 +74,7 @@ tap_is "... in Swedish too" "$(html_h1)" "Domäner"
 login klient2@emak.se Klient2pw
 K2=$(cookie_value qa_session)
 start_page "$K2"
-tap_is "a mailbox owner's start page sends it to its account page" "$(hdr Location)" "$S/account"
+tap_is "a mailbox owner's start page sends it to its mail" "$(hdr Location)" "$S/mail"
 start_page "$K2" /account
 tap_is "a mailbox owner is a user" "$(text_of who-role)" User
 start_page "$K2" "/account?lang=sv"

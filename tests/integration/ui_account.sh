@@ -61,12 +61,12 @@ K1_HOME=$(home_of klient1)
 printf '52428800S\n12582912 3\n' >"$K1_HOME/Maildir/maildirsize"
 chown --reference="$K1_HOME/Maildir" "$K1_HOME/Maildir/maildirsize"
 
-# ---- a mailbox owner lands on its account page
+# ---- a mailbox owner lands on its mail (the account page is in the menu)
 session_start klient1@emak.se Klient1pw
 K1=$SESSION
 get /
 tap_is "a mailbox owner at the start page: 303" "$STATUS" 303
-tap_is "... to /account" "$(hdr Location)" "$S/account"
+tap_is "... to /mail" "$(hdr Location)" "$S/mail"
 get /account
 tap_is "account page: 200" "$STATUS" 200
 tap_is "... h1" "$(html_h1)" "My account"

@@ -117,7 +117,7 @@ START_TEST(session_round_trip_and_logout)
 	ck_assert_int_eq(session_store_open(&s, dir, 600, 3600, &e), 0);
 	snprintf(keypath, sizeof(keypath), "%s/key", dir);
 	ck_assert_int_eq(stat(keypath, &st), -1);       /* made by the first login */
-	ck_assert_int_eq(session_create(&s, ROLE_DOMAIN_ADMIN, "postmaster@emak.se", t, &e), 0);
+	ck_assert_int_eq(session_create(&s, ROLE_DOMAIN_ADMIN, "postmaster@emak.se", NULL, t, &e), 0);
 	ck_assert_int_eq(stat(keypath, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	ck_assert_uint_eq(strlen(t), SESSION_TICKET_LEN);
@@ -141,7 +141,7 @@ START_TEST(forged_and_altered_tickets_fail)
 	char t[SESSION_TICKET_LEN + 1], bad[SESSION_TICKET_LEN + 8];
 
 	ck_assert_int_eq(session_store_open(&s, dir, 600, 3600, &e), 0);
-	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient1@emak.se", t, &e), 0);
+	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient1@emak.se", NULL, t, &e), 0);
 	memcpy(bad, t, sizeof(t));
 	bad[40] = bad[40] == 'a' ? 'b' : 'a';          /* altered MAC */
 	ck_assert_int_eq(session_check(&s, bad, time(NULL), &sess, &e), -1);
@@ -166,10 +166,10 @@ START_TEST(expiry_idle_and_absolute)
 	time_t now = time(NULL);
 
 	ck_assert_int_eq(session_store_open(&s, dir, 600, 3600, &e), 0);
-	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient1@emak.se", t, &e), 0);
+	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient1@emak.se", NULL, t, &e), 0);
 	ck_assert_int_eq(session_check(&s, t, now + 599, &sess, &e), 0);
 	ck_assert_int_eq(session_check(&s, t, now + 601, &sess, &e), -1);   /* idle */
-	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient1@emak.se", t, &e), 0);
+	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient1@emak.se", NULL, t, &e), 0);
 	s.idle = 100000;
 	ck_assert_int_eq(session_check(&s, t, now + 3601, &sess, &e), -1);  /* absolute */
 	ck_assert_int_eq(e.code, QA_ERR_EXPIRED);
@@ -184,14 +184,53 @@ START_TEST(revoke_by_name_keeps_the_current_one)
 	char a[SESSION_TICKET_LEN + 1], b[SESSION_TICKET_LEN + 1], c[SESSION_TICKET_LEN + 1];
 
 	ck_assert_int_eq(session_store_open(&s, dir, 600, 3600, &e), 0);
-	session_create(&s, ROLE_USER, "klient1@emak.se", a, &e);
-	session_create(&s, ROLE_USER, "klient1@emak.se", b, &e);
-	session_create(&s, ROLE_USER, "klient2@emak.se", c, &e);
+	session_create(&s, ROLE_USER, "klient1@emak.se", NULL, a, &e);
+	session_create(&s, ROLE_USER, "klient1@emak.se", NULL, b, &e);
+	session_create(&s, ROLE_USER, "klient2@emak.se", NULL, c, &e);
 	ck_assert_int_eq(session_check(&s, a, time(NULL), &sess, &e), 0);
 	ck_assert_int_eq(session_revoke_name(&s, "klient1@emak.se", sess.sid), 1);
 	ck_assert_int_eq(session_check(&s, a, time(NULL), &sess, &e), 0);
 	ck_assert_int_eq(session_check(&s, b, time(NULL), &sess, &e), -1);
 	ck_assert_int_eq(session_check(&s, c, time(NULL), &sess, &e), 0);
+}
+END_TEST
+
+/* Webmail's sealed half rides in the session file: kept, replaced by
+ * session_set_wm with the rest unchanged, gone with the session. */
+START_TEST(session_keeps_the_webmail_half)
+{
+	struct session_store s;
+	struct session sess;
+	struct qa_error e;
+	char t[SESSION_TICKET_LEN + 1], wm[SESSION_WM_MAX + 2];
+	const char *w1 = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	const char *w2 = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100aa";
+	time_t login;
+
+	ck_assert_int_eq(session_store_open(&s, dir, 600, 3600, &e), 0);
+	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient1@emak.se", w1, t, &e), 0);
+	ck_assert_int_eq(session_check(&s, t, time(NULL), &sess, &e), 0);
+	ck_assert_str_eq(sess.wm, w1);
+	login = sess.login;
+	ck_assert_int_eq(session_set_wm(&s, sess.sid, w2, &e), 0);
+	ck_assert_int_eq(session_check(&s, t, time(NULL), &sess, &e), 0);
+	ck_assert_str_eq(sess.wm, w2);
+	ck_assert_str_eq(sess.name, "klient1@emak.se");
+	ck_assert_int_eq(sess.role, ROLE_USER);
+	ck_assert_int_eq((long)sess.login, (long)login);
+	/* Bad halves are refused and change nothing. */
+	ck_assert_int_eq(session_set_wm(&s, sess.sid, "xyz", &e), -1);
+	ck_assert_int_eq(e.code, QA_ERR_INVALID);
+	memset(wm, 'a', sizeof(wm) - 1);
+	wm[sizeof(wm) - 1] = '\0';
+	ck_assert_int_eq(session_set_wm(&s, sess.sid, wm, &e), -1);
+	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient1@emak.se", "00\nrole", t, &e), -1);
+	ck_assert_int_eq(session_check(&s, t, time(NULL), &sess, &e), 0);
+	ck_assert_str_eq(sess.wm, w2);
+	/* Without one: empty. */
+	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient2@emak.se", NULL, t, &e), 0);
+	ck_assert_int_eq(session_check(&s, t, time(NULL), &sess, &e), 0);
+	ck_assert_str_eq(sess.wm, "");
 }
 END_TEST
 
@@ -216,7 +255,7 @@ START_TEST(tickets_and_throttle_names_match_libcrypto)
 	int fd;
 
 	ck_assert_int_eq(session_store_open(&s, dir, 600, 3600, &e), 0);
-	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient1@emak.se", t, &e), 0);
+	ck_assert_int_eq(session_create(&s, ROLE_USER, "klient1@emak.se", NULL, t, &e), 0);
 	snprintf(path, sizeof(path), "%s/key", dir);
 	fd = open(path, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
@@ -269,6 +308,7 @@ static Suite *auth_suite(void)
 	tcase_add_test(tc, forged_and_altered_tickets_fail);
 	tcase_add_test(tc, expiry_idle_and_absolute);
 	tcase_add_test(tc, revoke_by_name_keeps_the_current_one);
+	tcase_add_test(tc, session_keeps_the_webmail_half);
 	tcase_add_test(tc, throttle_counts_per_window);
 	tcase_add_test(tc, tickets_and_throttle_names_match_libcrypto);
 	suite_add_tcase(s, tc);
