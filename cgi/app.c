@@ -42,6 +42,10 @@ static const struct route routes[] = {
 	{ "/aliases/delete", page_alias_del },
 	{ "/catchall", page_catchall },
 	{ "/account", page_account },
+	{ "/mail", page_mail },
+	{ "/mail/act", page_mail_act },
+	{ "/mail/empty-trash", page_mail_empty_trash },
+	{ "/mail/folders", page_mail_folders },
 };
 
 static void set_limits(struct app *app)

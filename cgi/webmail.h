@@ -1,0 +1,60 @@
+/* webmail: what every webmail page shares. A webmail request is one helper
+ * run (webmail.open: is the session alive, may this mailbox use webmail,
+ * and the sealed half of its password) and one IMAP connection, logged in
+ * as the mailbox with its own password (wmkey.h), closed when the page is
+ * done: the IMAP server is the authority on mail, the front end keeps no
+ * mail between requests. */
+#ifndef QA_WEBMAIL_H
+#define QA_WEBMAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct ctx;
+struct imap;
+struct imap_mailbox;
+
+/* The special folders, found by their RFC 6154 flag or else by name. */
+enum wm_special { WM_INBOX, WM_SENT, WM_DRAFTS, WM_TRASH, WM_NSPECIAL };
+
+#define WM_FOLDER_MAX 200   /* bytes of a folder name, UTF-8 */
+#define WM_PAGE_SIZE 50     /* messages a list page shows */
+
+/* The logged-in mailbox's IMAP connection, or NULL when the request has
+ * been answered: the login form (no session, or no webmail password in
+ * it), 403 (webmail is off for this mailbox), 503 (the mail server cannot
+ * be reached). Sets c->nav to "mail". */
+struct imap *wm_open(struct ctx *c);
+
+/* LOGOUT and free; NULL is fine. */
+void wm_close(struct imap *im);
+
+/* Answers an IMAP error rc of a page's command: a missing folder 404, not
+ * permitted 403, over quota 507, a bad name 400, server trouble 503; the
+ * login form when the server no longer takes the password. Closes im. */
+void wm_fail(struct ctx *c, struct imap *im, int rc);
+
+/* A folder name from a query or form value: UTF-8, 1..WM_FOLDER_MAX bytes,
+ * no control characters; NULL otherwise. NULL or "" in gives "INBOX". */
+const char *wm_folder(const char *v);
+
+/* A UID from a query or form value (1..2^32-1), or 0. */
+uint32_t wm_uid(const char *v);
+
+/* The folders, with message and unseen counts, special ones first (INBOX,
+ * Sent, Drafts, Trash, created here when missing), then the others by
+ * name. special[] gets each special folder's name. */
+int wm_folders(struct ctx *c, struct imap *im, struct imap_mailbox **out, size_t *n,
+               const char *special[WM_NSPECIAL]);
+
+/* The folder list as template data "folders" (name, label, url, unseen,
+ * current) for the side bar and the move menus. */
+void wm_folders_data(struct ctx *c, const struct imap_mailbox *f, size_t n,
+                     const char *special[WM_NSPECIAL], const char *current);
+
+/* A date for a list or a header, in the page's language: "14:05" today,
+ * "3 Mar" this year, "2025-03-03" before. */
+const char *wm_date(struct ctx *c, time_t t, int full);
+
+#endif
