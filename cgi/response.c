@@ -25,6 +25,7 @@ void resp_reset(struct response *r)
 	r->status = 200;
 	r->content_type = "text/html; charset=utf-8";
 	r->no_store = 1;
+	r->csp = NULL;
 	buf_reset(&r->headers);
 	buf_reset(&r->body);
 }
@@ -129,7 +130,7 @@ void resp_format_head(const struct response *r, struct buf *out)
 	buf_printf(out, "Status: %d %s\r\n", r->status, status_text(r->status));
 	buf_printf(out, "Content-Type: %s\r\n", r->content_type);
 	buf_printf(out, "Content-Length: %zu\r\n", r->body.len);
-	buf_adds(out, "Content-Security-Policy: " CSP "\r\n");
+	buf_printf(out, "Content-Security-Policy: %s\r\n", r->csp ? r->csp : CSP);
 	buf_adds(out, "X-Content-Type-Options: nosniff\r\n");
 	buf_adds(out, "X-Frame-Options: DENY\r\n");
 	buf_adds(out, "Referrer-Policy: no-referrer\r\n");

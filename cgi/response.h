@@ -11,6 +11,7 @@ struct response {
 	int status;
 	const char *content_type;    /* default "text/html; charset=utf-8" */
 	int no_store;                /* Cache-Control: no-store (default on) */
+	const char *csp;             /* Content-Security-Policy; NULL: the strict default */
 	struct buf headers;          /* extra "Name: value\r\n" lines */
 	struct buf body;
 	struct buf wire;             /* the head as sent; kept to reuse its memory */
