@@ -7,7 +7,6 @@
 #include "buf.h"
 #include "imap_parse.h"
 #include "mime_text.h"
-#include "rfc2047.h"
 
 #include <string.h>
 #include <strings.h>
@@ -21,7 +20,7 @@ static const char *phrase(struct arena *a, const char *raw, int *nomem)
 
 	if (!raw)
 		return NULL;
-	if (!(s = rfc2047_decode(a, raw, strlen(raw), NULL))) {
+	if (!(s = mime_text_header(a, raw, strlen(raw)))) {
 		*nomem = 1;
 		return NULL;
 	}

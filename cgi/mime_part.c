@@ -6,7 +6,7 @@
 
 #include "arena.h"
 #include "imap_parse.h"
-#include "rfc2047.h"
+#include "mime_text.h"
 #include "rfc2231.h"
 
 #include <string.h>
@@ -107,7 +107,7 @@ static const char *subject_name(struct arena *a, const struct imap_body *b)
 
 	if (!b->env || !b->env->subject)
 		return NULL;
-	if (!(subject = rfc2047_decode(a, b->env->subject, strlen(b->env->subject), NULL)))
+	if (!(subject = mime_text_header(a, b->env->subject, strlen(b->env->subject))))
 		return NULL;
 	for (p = subject; *p; p++)
 		if (*p == '/' || *p == '\\')

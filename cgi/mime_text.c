@@ -3,8 +3,10 @@
 
 #include "mime_text.h"
 
+#include "arena.h"
 #include "buf.h"
 #include "charset.h"
+#include "rfc2047.h"
 #include "utf8.h"
 #include "validate.h"
 
@@ -75,6 +77,14 @@ int mime_text_utf8(struct buf *out, const char *charset, size_t cslen, const cha
 		rc = guess(&tmp, in, n);
 	else if ((rc = charset_to_utf8(&tmp, charset, cslen, in, n)) == -1)
 		rc = guess(&tmp, in, n);
+	/* See mime_text_header(): what iconv gives is checked, not trusted. */
+	if (rc == 0 && !buf_failed(&tmp) && !utf8_valid(tmp.p, tmp.len)) {
+		struct buf fixed = BUF_INIT;
+
+		rc = utf8_repair(&fixed, tmp.p, tmp.len);
+		buf_free(&tmp);
+		tmp = fixed;
+	}
 	if (rc == 0 && !buf_failed(&tmp))
 		filter(out, tmp.p ? tmp.p : "", tmp.len, flags);
 	buf_free(&tmp);
@@ -106,4 +116,16 @@ size_t mime_percent_decode(char *out, const char *in, size_t n)
 		}
 	}
 	return o;
+}
+
+char *mime_text_header(struct arena *a, const char *in, size_t n)
+{
+	char *s = rfc2047_decode(a, in, n, NULL);
+	struct buf fixed = BUF_INIT;
+
+	if (!s || utf8_valid(s, strlen(s)))
+		return s;
+	s = utf8_repair(&fixed, s, strlen(s)) == 0 ? arena_strndup(a, fixed.p, fixed.len) : NULL;
+	buf_free(&fixed);
+	return s;
 }

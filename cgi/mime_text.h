@@ -22,6 +22,14 @@ struct buf;
 int mime_text_utf8(struct buf *out, const char *charset, size_t cslen, const char *in, size_t n,
                    unsigned flags);
 
+struct arena;
+
+/* Header text (RFC 2047 words, raw 8-bit) to UTF-8 with rfc2047_decode(),
+ * its output checked: glibc's iconv reads some labels ("%utf-8") as a
+ * UTF-8 that lets invalid sequences through, which charset.c passes on.
+ * NULL only when memory ran out. */
+char *mime_text_header(struct arena *a, const char *in, size_t n);
+
 /* Decodes "%XX" (either case) in n bytes of in into out (room for n bytes,
  * or in itself);
  * a "%" without two hex digits after it stays. Returns the bytes written.

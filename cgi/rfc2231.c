@@ -7,7 +7,6 @@
 #include "buf.h"
 #include "imap_parse.h"
 #include "mime_text.h"
-#include "rfc2047.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,7 +144,7 @@ static const char *decode_pieces(struct arena *a, struct piece *pc, size_t n)
 	}
 	if (any_encoded)
 		return to_text(a, &bytes, cs, cslen);
-	r = buf_failed(&bytes) ? NULL : rfc2047_decode(a, bytes.p ? bytes.p : "", bytes.len, NULL);
+	r = buf_failed(&bytes) ? NULL : mime_text_header(a, bytes.p ? bytes.p : "", bytes.len);
 	buf_free(&bytes);
 	return r;
 }
@@ -188,5 +187,5 @@ const char *mime_param(struct arena *a, const struct imap_param *p, const char *
 		return decode_whole(a, whole);
 	if (n && (!plain || pc_has_first(pc, n)))
 		return decode_pieces(a, pc, n);
-	return plain ? rfc2047_decode(a, plain, strlen(plain), NULL) : NULL;
+	return plain ? mime_text_header(a, plain, strlen(plain)) : NULL;
 }

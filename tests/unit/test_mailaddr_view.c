@@ -91,6 +91,8 @@ START_TEST(spoofing)
 	/* Controls in a name or an address cannot start a new line. */
 	ck_assert_str_eq(full("(({13}\r\nEvil\r\nBcc: x\x1b NIL {3}\r\na\nb \"x\"))"),
 	                 "Evil Bcc: x" FFFD " <a" FFFD "b@x>");
+	/* A name whose charset label makes iconv pass invalid UTF-8. */
+	ck_assert_str_eq(full("((\"=?%utf-8?B?9KCgoA==?=\" NIL \"a\" \"x\"))"), FFFD FFFD FFFD FFFD " <a@x>");
 	/* Invalid UTF-8 in a host: windows-1252. */
 	ck_assert_str_eq(full("((NIL NIL \"a\" \"\xe5.example\"))"), "a@\xc3\xa5.example");
 }

@@ -111,6 +111,10 @@ START_TEST(bad_bytes)
 	ck_assert_str_eq(fname("\"filename*\" \"utf-8''%FF.pdf\""), FFFD ".pdf");
 	ck_assert_str_eq(fname("\"filename*\" \"utf-8''a%00b%0D%0Ac%7Fd%09e\""),
 	                 "a" FFFD "b" FFFD FFFD "c" FFFD "d e");
+	/* glibc's iconv reads "%utf-8" as a UTF-8 that lets U+110000 and up
+	 * through; the result is checked all the same. */
+	ck_assert_str_eq(fname("\"filename*\" \"%utf-8''%F4%A0%A0%A0.pdf\""), FFFD FFFD FFFD FFFD ".pdf");
+	ck_assert_str_eq(fname("\"filename\" \"=?%utf-8?B?9KCgoA==?=.pdf\""), FFFD FFFD FFFD FFFD ".pdf");
 	/* A charset that is not a token is no charset. */
 	ck_assert_str_eq(fname("\"filename*\" \"utf-8//IGNORE''%E5\""), "\xc3\xa5");
 }
