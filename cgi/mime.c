@@ -131,9 +131,13 @@ static void plan_mixed(struct planner *pl, const struct imap_body *b, unsigned d
 
 /* ---------------------------------------------------------------- alternative */
 
+static int same_id(const char *id, const char *want, size_t wlen);
+
 #define SHOWS_PLAIN 1u
 #define SHOWS_HTML 2u
 #define SHOWS_OTHER 4u
+
+static const struct imap_body *related_root(const struct imap_body *b);
 
 /* What a part would show: the kinds of text in it, or something else. */
 static unsigned shows(const struct imap_body *b, unsigned depth)
@@ -150,7 +154,7 @@ static unsigned shows(const struct imap_body *b, unsigned depth)
 	if (mime_is_image(b) || is_message(b))
 		return SHOWS_OTHER;
 	if (is(b, "multipart", "related") && b->parts)
-		return shows(b->parts, depth + 1);   /* close enough: the root is usually first */
+		return shows(related_root(b), depth + 1);
 	for (c = b->parts; c; c = c->next)
 		m |= shows(c, depth + 1);
 	return m;
@@ -187,8 +191,6 @@ static void plan_alternative(struct planner *pl, const struct imap_body *b, unsi
 }
 
 /* ---------------------------------------------------------------- related */
-
-static int same_id(const char *id, const char *want, size_t wlen);
 
 /* RFC 2387: "start" names the root's Content-ID, else the first is root. */
 static const struct imap_body *related_root(const struct imap_body *b)

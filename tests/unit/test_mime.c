@@ -180,6 +180,13 @@ START_TEST(related)
 	                                "(\"application\" \"pdf\" NIL \"<p@x>\" NIL \"base64\" 40 NIL NIL NIL NIL)",
 	                                "related", "b") ")"),
 	                 "html:1 att:3=part-3.webp,image/webp,30,image att:4=part-4.pdf,application/pdf,30");
+	/* An alternative judges a related part by its root, not its first part. */
+	ck_assert_str_eq(plan("(" MULTI(PLAIN("utf-8", "7bit", 1, 1)
+	                                "(" MULTIP("(\"image\" \"gif\" NIL \"<a@x>\" NIL \"base64\" 40 NIL NIL NIL NIL)"
+	                                           "(\"text\" \"html\" NIL \"<root@x>\" NIL \"7bit\" 10 1 NIL NIL NIL NIL)",
+	                                           "related", "\"start\" \"<root@x>\"") ")",
+	                                "alternative", "b") ")"),
+	                 "html:2.2");
 	/* A "start" that names nothing: the first part is the root. */
 	ck_assert_str_eq(plan("(" MULTIP(HTML(1, 1) PLAIN("utf-8", "7bit", 1, 1), "related", "\"start\" \"<none@x>\"") ")"),
 	                 "html:1 plain:2");
