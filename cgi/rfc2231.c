@@ -140,7 +140,7 @@ static const char *decode_pieces(struct arena *a, struct piece *pc, size_t n)
 			continue;
 		}
 		any_encoded = 1;
-		add_percent(&bytes, i == 0 ? split_charset(pc[i].value, &cs, &cslen) : pc[i].value);
+		add_percent(&bytes, pc[i].n == 0 ? split_charset(pc[i].value, &cs, &cslen) : pc[i].value);
 	}
 	if (any_encoded)
 		return to_text(a, &bytes, cs, cslen);

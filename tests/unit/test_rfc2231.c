@@ -81,6 +81,7 @@ START_TEST(broken_pieces)
 	ck_assert_str_eq(fname("\"filename*0\" \"a\" \"filename*1\" \"b\" \"filename*3\" \"d\""), "ab");
 	/* No piece 0 and nothing else: the run from the first one there. */
 	ck_assert_str_eq(fname("\"filename*2\" \"c\" \"filename*1\" \"b\""), "bc");
+	ck_assert_str_eq(fname("\"filename*1*\" \"utf-8''%C3%A5\""), "utf-8''\xc3\xa5");
 	/* A repeat: the first counts. */
 	ck_assert_str_eq(fname("\"filename*0\" \"a\" \"filename*0\" \"x\" \"filename*1\" \"b\""), "ab");
 	/* Not pieces: a leading zero, letters, a second star, a huge number. */
