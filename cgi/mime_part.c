@@ -1,0 +1,143 @@
+/* mime_part: what the attachment list says of one part: its name, type and
+ * size (see mime.h). */
+#include "config.h"
+
+#include "mime.h"
+
+#include "arena.h"
+#include "imap_parse.h"
+#include "mime_text.h"
+#include "rfc2231.h"
+
+#include <string.h>
+
+/* The extension of a generated name, by type. */
+static const struct {
+	const char *type, *ext;
+} extensions[] = {
+	{ "application/pdf", "pdf" },
+	{ "application/zip", "zip" },
+	{ "application/gzip", "gz" },
+	{ "application/x-gzip", "gz" },
+	{ "application/json", "json" },
+	{ "application/xml", "xml" },
+	{ "application/msword", "doc" },
+	{ "application/vnd.ms-excel", "xls" },
+	{ "application/vnd.ms-powerpoint", "ppt" },
+	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx" },
+	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx" },
+	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx" },
+	{ "application/vnd.oasis.opendocument.text", "odt" },
+	{ "application/vnd.oasis.opendocument.spreadsheet", "ods" },
+	{ "application/pgp-signature", "asc" },
+	{ "application/pgp-encrypted", "asc" },
+	{ "application/pkcs7-signature", "p7s" },
+	{ "application/x-pkcs7-signature", "p7s" },
+	{ "application/ics", "ics" },
+	{ "text/plain", "txt" },
+	{ "text/html", "html" },
+	{ "text/csv", "csv" },
+	{ "text/calendar", "ics" },
+	{ "text/xml", "xml" },
+	{ "text/rfc822-headers", "txt" },
+	{ "message/rfc822", "eml" },
+	{ "message/global", "eml" },
+	{ "message/delivery-status", "txt" },
+	{ "image/png", "png" },
+	{ "image/jpeg", "jpg" },
+	{ "image/gif", "gif" },
+	{ "image/webp", "webp" },
+	{ "image/svg+xml", "svg" },
+	{ "image/tiff", "tif" },
+	{ "image/bmp", "bmp" },
+	{ "audio/mpeg", "mp3" },
+	{ "audio/ogg", "ogg" },
+	{ "video/mp4", "mp4" },
+	{ "video/webm", "webm" },
+};
+
+int mime_is_token(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f || strchr("()<>@,;:\\\"/[]?=", *s))
+			return 0;
+	return 1;
+}
+
+const char *mime_type_of(struct arena *a, const struct imap_body *b)
+{
+	if (!mime_is_token(b->type) || !mime_is_token(b->subtype))
+		return "application/octet-stream";
+	return arena_printf(a, "%s/%s", b->type, b->subtype);
+}
+
+uint64_t mime_decoded_size(const struct imap_body *b)
+{
+	if (b->encoding && !strcmp(b->encoding, "base64"))
+		return b->size / 4 * 3 + b->size % 4 * 3 / 4;
+	return b->size;
+}
+
+/* The last path component of name, without blanks around it; NULL if
+ * nothing is left. */
+static const char *base_name(struct arena *a, const char *name)
+{
+	const char *s = name, *p;
+	size_t n;
+
+	for (p = name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			s = p + 1;
+	while (*s == ' ')
+		s++;
+	n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		n--;
+	return n ? arena_strndup(a, s, n) : NULL;
+}
+
+/* A forwarded message is named after its subject, path separators and
+ * all, for the page; the download header cleans it for the browser. */
+static const char *subject_name(struct arena *a, const struct imap_body *b)
+{
+	const char *s;
+	char *subject, *p;
+
+	if (!b->env || !b->env->subject)
+		return NULL;
+	if (!(subject = mime_text_header(a, b->env->subject, strlen(b->env->subject))))
+		return NULL;
+	for (p = subject; *p; p++)
+		if (*p == '/' || *p == '\\')
+			*p = '_';
+	s = base_name(a, subject);
+	return s ? arena_printf(a, "%s.eml", s) : NULL;
+}
+
+static const char *generated_name(struct arena *a, const struct imap_body *b)
+{
+	const char *type = mime_type_of(a, b), *ext = "bin";
+	size_t i;
+
+	if (!type)
+		return NULL;
+	for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		if (!strcmp(type, extensions[i].type))
+			ext = extensions[i].ext;
+	return arena_printf(a, "part-%s.%s", b->section && *b->section ? b->section : "1", ext);
+}
+
+const char *mime_filename(struct arena *a, const struct imap_body *b)
+{
+	const char *v, *name = NULL;
+
+	if ((v = mime_param(a, b->disp_params, "filename")))
+		name = base_name(a, v);
+	if (!name && (v = mime_param(a, b->params, "name")))
+		name = base_name(a, v);
+	if (!name && (b->type && !strcmp(b->type, "message")))
+		name = subject_name(a, b);
+	return name ? name : generated_name(a, b);
+}
