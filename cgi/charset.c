@@ -132,6 +132,7 @@ static int convert(struct buf *out, iconv_t cd, const char *in, size_t n)
 int charset_to_utf8(struct buf *out, const char *name, size_t cslen, const char *in, size_t n)
 {
 	char cs[CHARSET_NAME_MAX + 1];
+	struct buf conv = BUF_INIT;
 	iconv_t cd;
 	int rc;
 
@@ -139,10 +140,17 @@ int charset_to_utf8(struct buf *out, const char *name, size_t cslen, const char 
 		return -1;
 	if (is_utf8(cs))
 		return utf8_repair(out, in, n) < 0 ? -2 : 0;
+	conv.max = out->max;
 	cd = iconv_open("UTF-8", cs);
 	if (cd == (iconv_t)-1)
 		return -1;
-	rc = convert(out, cd, in, n);
+	rc = convert(&conv, cd, in, n);
 	iconv_close(cd);
+	/* What iconv writes is not always UTF-8: glibc takes odd spellings of
+	 * UTF-8 ("%utf-8", "utf-8'") as a converter that lets U+110000 and up
+	 * through (found by fuzz_rfc2231). So its output is repaired too. */
+	if (rc == 0 && utf8_repair(out, conv.p ? conv.p : "", conv.len) < 0)
+		rc = -2;
+	buf_free(&conv);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "charset.h"
 #include "rfc2047.h"
+#include "validate.h"
 #include "utf8.h"
 
 #include <string.h>
@@ -121,6 +122,19 @@ START_TEST(broken_words)
 }
 END_TEST
 
+/* glibc's iconv takes "%utf-8" as a UTF-8 that passes U+110000 and up
+ * (F4 A0 A0 A0): the output is repaired, never passed on. */
+START_TEST(odd_utf8_spellings_stay_valid)
+{
+	const char *s = d("=?%utf-8?B?9KCgoA==?=");
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert(utf8_valid(s, strlen(s)));
+	s = d("=?utf-8'?B?9KCgoA==?=");
+	ck_assert(utf8_valid(s, strlen(s)));
+}
+END_TEST
+
 START_TEST(charset_and_repair)
 {
 	struct buf b = BUF_INIT;
@@ -165,6 +179,7 @@ static Suite *rfc2047_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, rfc2047_section8_examples);
 	tcase_add_test(tc, charsets);
+	tcase_add_test(tc, odd_utf8_spellings_stay_valid);
 	tcase_add_test(tc, adjacent_words_are_joined_before_conversion);
 	tcase_add_test(tc, raw_text);
 	tcase_add_test(tc, broken_words);
