@@ -425,7 +425,7 @@ dovecot_conf() {	# dovecot_conf DIR STORE IMAP_PORT [IMAPS_PORT]: write DIR/dove
 		login_user=dovenull
 		id dovenull >/dev/null 2>&1 || { qa_die "no dovenull user (dovecot-core makes it)"; return 1; }
 	fi
-	mkdir -p "$dir"
+	mkdir -p "$dir" && dir=$(cd "$dir" && pwd) || return 1	# Dovecot wants absolute paths
 	{
 		cat <<CONF
 # Private Dovecot written by scripts/lib.sh (dovecot_conf).
@@ -523,14 +523,13 @@ CONF
 	} >"$dir/dovecot.conf"
 }
 
-qa_imap_greeting() {	# qa_imap_greeting HOST PORT: does an IMAP server say "* OK"?
-	# (Not just accept: a client that comes before auth is ready is dropped.)
-	local line
-	exec 3<>"/dev/tcp/$1/$2" || return 1
-	IFS= read -r -t 2 line <&3 || { exec 3<&-; return 1; }
-	exec 3<&-
+qa_imap_greeting() (	# qa_imap_greeting HOST PORT: does an IMAP server say "* OK"?
+	# (Not just accept: a client that comes before auth is ready is dropped.
+	# A subshell: the caller's descriptor 3 stays as it was.)
+	exec 3<>"/dev/tcp/$1/$2" || exit 1
+	IFS= read -r -t 2 line <&3 || exit 1
 	[[ $line == "* OK"* ]]
-}
+)
 
 dovecot_start() {	# dovecot_start DIR STORE [IMAP_PORT [IMAPS_PORT]]: Dovecot, ready
 	# Writes DIR/dovecot.conf (dovecot_conf), starts the service "dovecot"
