@@ -124,29 +124,46 @@ svc_group_alive() {	# svc_group_alive PGID: does a live (non-zombie) process rem
 	return 1
 }
 
-svc_stop_all() {	# svc_stop_all: TERM every process group, KILL after 1 s
+svc_stop_groups() {	# svc_stop_groups PGID...: TERM the groups, KILL after 1 s
 	local pid deadline alive
-	[ ${#QA_SVC_PIDS[@]} -eq 0 ] && return 0
-	for pid in "${QA_SVC_PIDS[@]}"; do
+	[ $# -eq 0 ] && return 0
+	for pid in "$@"; do
 		kill -TERM -- "-$pid" 2>/dev/null || true
 	done
 	deadline=$(($(qa_now_ms) + 1000))
 	while :; do
 		alive=0
-		for pid in "${QA_SVC_PIDS[@]}"; do
+		for pid in "$@"; do
 			svc_group_alive "$pid" && { alive=1; break; }
 		done
 		[ $alive -eq 0 ] && break
 		[ "$(qa_now_ms)" -ge "$deadline" ] && break
 		sleep 0.02
 	done
-	for pid in "${QA_SVC_PIDS[@]}"; do
+	for pid in "$@"; do
 		kill -KILL -- "-$pid" 2>/dev/null || true
 	done
-	for pid in "${QA_SVC_PIDS[@]}"; do
+	for pid in "$@"; do
 		wait "$pid" 2>/dev/null || true
 	done
+}
+
+svc_stop_all() {	# svc_stop_all: stop every service (all groups at once)
+	svc_stop_groups ${QA_SVC_PIDS[@]+"${QA_SVC_PIDS[@]}"}
 	QA_SVC_NAMES=() QA_SVC_PIDS=() QA_SVC_LOGS=()
+}
+
+svc_stop() {	# svc_stop NAME: stop one service; the others keep running
+	local i names=() pids=() logs=()
+	for i in "${!QA_SVC_NAMES[@]}"; do
+		if [ "${QA_SVC_NAMES[$i]}" = "$1" ]; then
+			svc_stop_groups "${QA_SVC_PIDS[$i]}"
+		else
+			names+=("${QA_SVC_NAMES[$i]}") pids+=("${QA_SVC_PIDS[$i]}") logs+=("${QA_SVC_LOGS[$i]}")
+		fi
+	done
+	QA_SVC_NAMES=(${names[@]+"${names[@]}"}) QA_SVC_PIDS=(${pids[@]+"${pids[@]}"})
+	QA_SVC_LOGS=(${logs[@]+"${logs[@]}"})
 }
 
 # ---------------------------------------------------------------- waiting
@@ -216,6 +233,26 @@ app_write_conf() {	# app_write_conf FILE SRCDIR RUNDIR [LINE...]: qmailadmin.con
 	} >"$file"
 }
 
+conf_set() {	# conf_set FILE KEY VALUE: set one qmailadmin.conf key (a key set twice is an error)
+	local tmp=$1.tmp.$$
+	{
+		grep -v -E "^[[:space:]]*$2[[:space:]]*=" "$1" || true
+		printf '%s = %s\n' "$2" "$3"
+	} >"$tmp" && cat "$tmp" >"$1"	# (cat keeps FILE's owner and mode)
+	local rc=$?
+	rm -f "$tmp"
+	return $rc
+}
+
+store_owner() {	# store_owner: "USER GROUP" that a store's mail belongs to
+	# (store_layout's vpopmail_user and vpopmail_group): nobody as root.
+	if [ "$(id -u)" -eq 0 ]; then
+		echo "nobody $(id -gn nobody)"
+	else
+		echo "$(id -un) $(id -gn)"
+	fi
+}
+
 store_layout() {	# store_layout DIR: a qmail + vpopmail tree and the helper's state dir
 	# under DIR; prints their qmailadmin.conf lines. As root the helper runs
 	# the domain stores as vpopmail_user, as it does when installed setuid;
@@ -225,12 +262,8 @@ store_layout() {	# store_layout DIR: a qmail + vpopmail tree and the helper's st
 	mkdir -p "$dir/qmail/control" "$dir/qmail/users" "$dir/vpopmail/etc" \
 		"$dir/vpopmail/bin" "$dir/state"
 	chmod 755 "$dir"
-	if [ "$(id -u)" -eq 0 ]; then
-		vuser=nobody vgroup=$(id -gn nobody)
-		chown "$vuser:$vgroup" "$dir/state"
-	else
-		vuser=$(id -un) vgroup=$(id -gn)
-	fi
+	read -r vuser vgroup < <(store_owner)
+	[ "$(id -u)" -eq 0 ] && chown "$vuser:$vgroup" "$dir/state"
 	printf '%s\n' "qmail_dir = $dir/qmail" "vpopmail_dir = $dir/vpopmail" \
 		"vpopmail_user = $vuser" "vpopmail_group = $vgroup" "state_dir = $dir/state"
 }
@@ -368,4 +401,192 @@ web_start() {	# web_start PREFIX PORT APP SRCDIR CONF: nginx + app + fcgiwrap, r
 
 web_port_taken() {	# web_port_taken PREFIX: did nginx fail on a port in use?
 	grep -q -s 'Address already in use' "$1/nginx.log"
+}
+
+# ---------------------------------------------------------------- Dovecot
+# A private Dovecot (imapd) for a store laid out by store_layout, on
+# 127.0.0.1 only: webmail's IMAP server in the tests and the demo. It
+# serves every domain of the store, checking passwords against the vpasswd
+# files the helper writes, and reads each user's Maildir as the store's
+# owner (store_owner). Unprivileged when not root; as root its login
+# processes run as dovenull (Dovecot refuses root there) and the rest as
+# the store's owner. README.md, "Dovecot in the demo and the tests".
+
+dovecot_conf() {	# dovecot_conf DIR STORE IMAP_PORT [IMAPS_PORT]: write DIR/dovecot.conf
+	# With IMAPS_PORT also IMAPS there and STARTTLS on IMAP_PORT, with the
+	# certificate and key the caller put in DIR/tls/server.pem and server.key.
+	local dir=$1 store vpop port=$3 tls_port=${4-} vuser vgroup vuid vgid login_user
+	store=$(cd "$2" && pwd -P) || return 1
+	vpop=$store/vpopmail
+	read -r vuser vgroup < <(store_owner)
+	vuid=$(id -u "$vuser") && vgid=$(getent group "$vgroup" | cut -d: -f3) || return 1
+	login_user=$(id -un)
+	if [ "$(id -u)" -eq 0 ]; then
+		login_user=dovenull
+		id dovenull >/dev/null 2>&1 || { qa_die "no dovenull user (dovecot-core makes it)"; return 1; }
+	fi
+	mkdir -p "$dir" && dir=$(cd "$dir" && pwd) || return 1	# Dovecot wants absolute paths
+	{
+		cat <<CONF
+# Private Dovecot written by scripts/lib.sh (dovecot_conf).
+# Start: dovecot -F -c $dir/dovecot.conf
+# Keep base_dir short: its unix sockets' paths must stay under 108 bytes.
+base_dir = $dir/run
+state_dir = $dir/state
+instance_name = qa-imap-$port
+protocols = imap
+listen = 127.0.0.1
+log_path = /dev/stderr
+auth_verbose = yes
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+# Repeated logins (webmail logs in for every page) skip the vpasswd lookup.
+# No negative caching: a user added after a failed login gets in at once. A
+# changed password is looked up again, but the old one works for the ttl.
+auth_failure_delay = 0
+auth_cache_size = 1M
+auth_cache_ttl = 1 min
+auth_cache_negative_ttl = 0
+auth_cache_verify_password_with_worker = no
+mail_max_userip_connections = 1000
+default_login_user = $login_user
+default_internal_user = $vuser
+default_internal_group = $vgroup
+first_valid_uid = $vuid
+first_valid_gid = $vgid
+# vpasswd as the passdb only: as a userdb, Dovecot refuses every line whose
+# fourth field (vpopmail's flags, not a gid) is 0. The static userdb gives
+# each user the home vpopmail gives it, DOMAIN_DIR/USER, as the store owner.
+passdb {
+  driver = passwd-file
+  args = scheme=CRYPT username_format=%n $vpop/domains/%d/vpasswd
+}
+userdb {
+  driver = static
+  args = uid=$vuid gid=$vgid home=$vpop/domains/%d/%n allow_all_users=yes
+}
+mail_location = maildir:~/Maildir
+# Maildir++ names (".Sent"). The special-use folders are declared but made
+# only when a client creates them (webmail does).
+namespace inbox {
+  inbox = yes
+  separator = .
+  mailbox Drafts {
+    special_use = \\Drafts
+    auto = no
+  }
+  mailbox Sent {
+    special_use = \\Sent
+    auto = no
+  }
+  mailbox Trash {
+    special_use = \\Trash
+    auto = no
+  }
+}
+CONF
+		if [ -n "$tls_port" ]; then
+			printf '%s\n' "ssl = yes" "ssl_cert = <$dir/tls/server.pem" "ssl_key = <$dir/tls/server.key"
+		else
+			echo "ssl = no"
+		fi
+		cat <<CONF
+service imap-login {
+  chroot =
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $port
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = ${tls_port:-0}
+    ssl = yes
+  }
+}
+# No per-IP penalty (up to 15 s a login after failures): webmail's users
+# all come from 127.0.0.1, and the tests try wrong passwords on purpose.
+service anvil {
+  chroot =
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+service stats {
+  unix_listener stats-reader {
+    mode = 0600
+  }
+  unix_listener stats-writer {
+    mode = 0600
+  }
+}
+CONF
+	} >"$dir/dovecot.conf"
+}
+
+qa_imap_greeting() (	# qa_imap_greeting HOST PORT: does an IMAP server say "* OK"?
+	# (Not just accept: a client that comes before auth is ready is dropped.
+	# A subshell: the caller's descriptor 3 stays as it was.)
+	exec 3<>"/dev/tcp/$1/$2" || exit 1
+	IFS= read -r -t 2 line <&3 || exit 1
+	[[ $line == "* OK"* ]]
+)
+
+dovecot_start() {	# dovecot_start DIR STORE [IMAP_PORT [IMAPS_PORT]]: Dovecot, ready
+	# Writes DIR/dovecot.conf (dovecot_conf), starts the service "dovecot"
+	# (its log: DIR/dovecot.log) and waits up to 10 s for its greeting. A
+	# port left out or given as 0 is a free one, picked again once if another
+	# process took it meanwhile. No IMAPS_PORT: no IMAPS and no TLS. Sets
+	# DOVECOT_IMAP_PORT, and DOVECOT_IMAPS_PORT (empty without IMAPS).
+	local dir=$1 store=$2 want=${3:-0} want_tls=${4-} try free=()
+	command -v dovecot >/dev/null 2>&1 || { qa_die "dovecot is not installed (dovecot-imapd)"; return 1; }
+	for try in 1 2; do
+		mapfile -t free < <(free_ports 2)
+		DOVECOT_IMAP_PORT=$want DOVECOT_IMAPS_PORT=$want_tls
+		[ "$want" = 0 ] && DOVECOT_IMAP_PORT=${free[0]}
+		[ "$want_tls" = 0 ] && DOVECOT_IMAPS_PORT=${free[1]}
+		dovecot_conf "$dir" "$store" "$DOVECOT_IMAP_PORT" "$DOVECOT_IMAPS_PORT" || return 1
+		svc_start dovecot "$dir/dovecot.log" dovecot -F -c "$dir/dovecot.conf"
+		svc_wait 10 qa_imap_greeting 127.0.0.1 "$DOVECOT_IMAP_PORT" && return 0
+		if [ "$try" = 1 ] && [ "$want" = 0 ] && [ "${want_tls:-0}" = 0 ] &&
+			dovecot_port_taken "$dir"; then
+			echo "dovecot: port $DOVECOT_IMAP_PORT or ${DOVECOT_IMAPS_PORT:--} was taken, retrying" >&2
+			svc_stop dovecot
+			continue
+		fi
+		break
+	done
+	return 1
+}
+
+dovecot_port_taken() {	# dovecot_port_taken DIR: did Dovecot fail on a port in use?
+	grep -q -s 'Address already in use' "$1/dovecot.log"
+}
+
+imap_append_file() {	# imap_append_file PROBE PORT USER PASSWORD MAILBOX FILE [FLAG...]
+	# APPENDs FILE (its line ends made CRLF) to USER's MAILBOX on
+	# 127.0.0.1:PORT with PROBE, the test program tests/integration/imap_probe:
+	# over IMAP, so that Dovecot's indexes know the message. A missing MAILBOX
+	# is created first. FLAGs are system flags (\Seen \Flagged \Answered
+	# \Draft \Deleted), as separate words or in one. Prints the new message's
+	# UID; on failure, the probe's answer goes to stderr and the status is 1.
+	local probe=$1 port=$2 user=$3 pass=$4 mbox=$5 file=$6 out flags=()
+	shift 6
+	read -r -a flags <<<"$*"
+	[ -r "$file" ] || { qa_die "imap_append_file: cannot read $file"; return 1; }
+	out=$(imap_probe_as "$probe" "$port" "$user" "$pass" append "$mbox" "$file" ${flags[@]+"${flags[@]}"})
+	if [[ $out == "error no_mailbox:"* ]]; then
+		out=$(imap_probe_as "$probe" "$port" "$user" "$pass" create "$mbox") &&
+			out=$(imap_probe_as "$probe" "$port" "$user" "$pass" append "$mbox" "$file" \
+				${flags[@]+"${flags[@]}"})
+	fi
+	case $out in
+	uid=*) echo "${out#uid=}" ;;
+	*) echo "imap_append_file $user $mbox $file: ${out:-no answer}" >&2; return 1 ;;
+	esac
+}
+
+imap_probe_as() {	# imap_probe_as PROBE PORT USER PASSWORD COMMAND ARGS...: one probe run
+	local probe=$1 port=$2 user=$3 pass=$4
+	shift 4
+	IMAP_HOST=127.0.0.1 IMAP_PORT=$port IMAP_USER=$user IMAP_PASS=$pass "$probe" "$@"
 }

@@ -33,7 +33,7 @@ ODD_PW='Sm\"org "as" bord'$'\xc3\xa5'
 
 # ---------------------------------------------------------------- TLS: our own CA
 
-TLS=$RUN/tls
+TLS=$RUN/dovecot/tls	# where dovecot_conf looks for server.pem and server.key
 mkdir -p "$TLS"
 (
 	cd "$TLS"
@@ -49,102 +49,18 @@ mkdir -p "$TLS"
 
 # ---------------------------------------------------------------- Dovecot
 
-# passwd-file as the passdb only, with a static userdb over vpopmail's
-# layout: as a userdb, Dovecot would refuse vpasswd's gid field of 0
-# (../shared/design/test-harness.md §2). The auth process reads vpasswd,
-# so it runs as the store's owner; as root the login processes run as
-# dovenull (Dovecot refuses root there).
-VUSER=$(sed -n 's/^vpopmail_user = //p' "$QMAILADMIN_CONF")
-VGROUP=$(sed -n 's/^vpopmail_group = //p' "$QMAILADMIN_CONF")
-VUID=$(id -u "$VUSER")
-VGID=$(getent group "$VGROUP" | cut -d: -f3)
-if [ "$(id -u)" -eq 0 ]; then
-	LOGIN_USER=dovenull
-	id dovenull >/dev/null 2>&1 || tap_skip_all "no dovenull user (dovecot-core's)"
-else
-	LOGIN_USER=$(id -un)
+# dovecot_start (scripts/lib.sh): passwd-file over the vpasswd files as the
+# passdb, a static userdb (vpasswd's gid-0 flags field, see
+# ../shared/design/test-harness.md §2), as root dovenull for the login
+# processes; IMAP and IMAPS on two free ports, retried once if taken.
+if [ "$(id -u)" -eq 0 ] && ! id dovenull >/dev/null 2>&1; then
+	tap_skip_all "no dovenull user (dovecot-core's)"
 fi
-
-dovecot_write_conf() {	# dovecot_write_conf IMAP_PORT IMAPS_PORT
-	mkdir -p "$RUN/dovecot"
-	cat >"$RUN/dovecot/dovecot.conf" <<EOF
-# Private Dovecot written by tests/integration/imap_dovecot.sh.
-base_dir = $RUN/dovecot/run
-state_dir = $RUN/dovecot/state
-instance_name = qa-imap-$1
-protocols = imap
-listen = 127.0.0.1
-log_path = /dev/stderr
-ssl = yes
-ssl_cert = <$TLS/server.pem
-ssl_key = <$TLS/server.key
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-default_login_user = $LOGIN_USER
-default_internal_user = $VUSER
-default_internal_group = $VGROUP
-first_valid_uid = $VUID
-first_valid_gid = $VGID
-mail_location = maildir:~/Maildir
-passdb {
-  driver = passwd-file
-  args = scheme=CRYPT username_format=%n $VPOP/domains/%d/vpasswd
-}
-userdb {
-  driver = static
-  args = uid=$VUID gid=$VGID home=$VPOP/domains/%d/%n allow_all_users=yes
-}
-service imap-login {
-  chroot =
-  inet_listener imap {
-    address = 127.0.0.1
-    port = $1
-  }
-  inet_listener imaps {
-    address = 127.0.0.1
-    port = $2
-    ssl = yes
-  }
-}
-service anvil {
-  chroot =
-}
-service stats {
-  unix_listener stats-reader {
-    mode = 0600
-  }
-  unix_listener stats-writer {
-    mode = 0600
-  }
-}
-EOF
-}
-
-greeting_ok() {	# greeting_ok PORT: does Dovecot say "* OK" (not just accept)?
-	local line
-	exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
-	IFS= read -r -t 2 line <&3 || { exec 3<&-; return 1; }
-	exec 3<&-
-	[[ $line == "* OK"* ]]
-}
-
-started=0
-for try in 1 2; do
-	{ read -r IMAP_PORT; read -r IMAPS_PORT; } < <(free_ports 2)
-	dovecot_write_conf "$IMAP_PORT" "$IMAPS_PORT"
-	svc_start dovecot "$RUN/dovecot/dovecot.out" dovecot -F -c "$RUN/dovecot/dovecot.conf"
-	if svc_wait 10 greeting_ok "$IMAP_PORT"; then
-		started=1
-		break
-	fi
-	grep -q -s 'Address already in use' "$RUN/dovecot/dovecot.out" || break
-	echo "# port $IMAP_PORT or $IMAPS_PORT was taken, retrying"
-	svc_stop_all
-done
-if [ "$started" != 1 ]; then
-	sed 's/^/# /' "$RUN/dovecot/dovecot.out" 2>/dev/null | tail -n 30
+if ! dovecot_start "$RUN/dovecot" "$RUN" 0 0; then
+	sed 's/^/# /' "$RUN/dovecot/dovecot.log" 2>/dev/null | tail -n 30
 	tap_bail "Dovecot did not start"
 fi
+IMAP_PORT=$DOVECOT_IMAP_PORT IMAPS_PORT=$DOVECOT_IMAPS_PORT
 
 listening_only_on_loopback() {	# every socket of our ports is bound to 127.0.0.1
 	local addrs

@@ -18,11 +18,23 @@
 #                   helper = $RUN/bin/qmailadmin-helper, a link to the built
 #                   one (remove it to see the app without its helper). Fill
 #                   the store with $CTL (qmailadmin-ctl, same config).
+#   HARNESS_DOVECOT 1 (needs HARNESS_STORE=1): also a private Dovecot serving
+#                   the store's mailboxes (dovecot_start in scripts/lib.sh:
+#                   every domain, the vpasswd passwords, each user's
+#                   DOMAIN_DIR/USER/Maildir) on a free port of 127.0.0.1,
+#                   started before the web server. IMAP_PORT is exported and
+#                   the app's config gets imap_host = 127.0.0.1 and
+#                   imap_port = $IMAP_PORT. Put mail in with mail_append;
+#                   change a user that Dovecot has seen with vpasswd_change.
+#                   Skips the test when dovecot (or, as root, its dovenull
+#                   user) is missing.
 # From make check: QA_SRCDIR, QA_BUILDDIR (both default to this checkout).
 #
 # Request helpers: http (through nginx) and cgi (the binary run from the
 # shell as a CGI program) both set STATUS, HEADERS and BODY; hdr NAME prints
 # one header of the last response. End a test with harness_done, not tap_done.
+# Everything started (nginx, the app, Dovecot) is stopped when the test
+# exits, however it exits.
 
 : "${QA_SRCDIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${QA_BUILDDIR:=$QA_SRCDIR}"
@@ -109,6 +121,60 @@ harness_web_start() {	# nginx + app + fcgiwrap; a second port if the first was t
 	tap_bail "the web stack did not start"
 }
 
+harness_dovecot_start() {	# Dovecot on a free port; the app's config points at it
+	[ "${HARNESS_STORE:-0}" = 1 ] || tap_bail "HARNESS_DOVECOT=1 needs HARNESS_STORE=1"
+	harness_require dovecot
+	if [ "$(id -u)" -eq 0 ] && ! id dovenull >/dev/null 2>&1; then
+		tap_skip_all "no dovenull user (dovecot-core makes it)"
+	fi
+	if ! dovecot_start "$RUN/dovecot" "$RUN"; then
+		svc_logs '# '
+		tap_bail "Dovecot did not start"
+	fi
+	export IMAP_PORT=$DOVECOT_IMAP_PORT
+	if ! conf_set "$QMAILADMIN_CONF" imap_host 127.0.0.1 ||
+		! conf_set "$QMAILADMIN_CONF" imap_port "$IMAP_PORT"; then
+		tap_bail "could not set imap_port in $QMAILADMIN_CONF"
+	fi
+}
+
+mail_append() {	# mail_append USER@DOMAIN PASSWORD MAILBOX FILE [FLAG...]: prints the UID
+	# A message put in over IMAP (HARNESS_DOVECOT=1), as the user; see
+	# imap_append_file in scripts/lib.sh. Its errors (and a sanitizer's
+	# report) go to $RUN/imap_probe.err, which harness_done checks, and the
+	# last of them to stderr.
+	local probe=$QA_BUILDDIR/tests/integration/imap_probe err=$RUN/imap_probe.err size
+	[ -n "${IMAP_PORT-}" ] || tap_bail "mail_append needs HARNESS_DOVECOT=1"
+	[ -x "$probe" ] || tap_bail "no imap_probe in $QA_BUILDDIR (make check builds it)"
+	size=$(stat -c %s "$err" 2>/dev/null || echo 0)
+	imap_append_file "$probe" "$IMAP_PORT" "$@" 2>>"$err" && return 0
+	tail -c +$((size + 1)) "$err" | tail -n 5 >&2
+	return 1
+}
+
+vpasswd_change() {	# vpasswd_change DOMAIN CMD...: run CMD, which changes DOMAIN's vpasswd,
+	# so that Dovecot sees the change: it looks at a vpasswd at most once a
+	# second, and rereads it only when the file's mtime (in whole seconds) or
+	# size has changed, so a new password (same size) written in the same
+	# second as the version Dovecot has would go unseen. CMD runs once the
+	# second of the file's last change is over, and this returns (CMD's
+	# status) once the second of CMD's change is over.
+	local file=$RUN/vpopmail/domains/$1/vpasswd rc=0
+	shift
+	vpasswd_second_over "$file"
+	"$@" || rc=$?
+	vpasswd_second_over "$file"
+	return $rc
+}
+
+vpasswd_second_over() {	# vpasswd_second_over FILE: wait until the clock is past FILE's mtime
+	local mtime
+	mtime=$(stat -c %Y "$1" 2>/dev/null) || return 0
+	while [ "$(date +%s)" -le "$mtime" ]; do
+		sleep 0.05
+	done
+}
+
 harness_done() {	# final checks, then the plan and the exit status
 	tap_ok "no sanitizer report in the service logs" harness_logs_clean
 	tap_done
@@ -116,7 +182,7 @@ harness_done() {	# final checks, then the plan and the exit status
 
 harness_logs_clean() {
 	local log
-	for log in "${QA_SVC_LOGS[@]}" "$RUN/cgi.err"; do
+	for log in ${QA_SVC_LOGS[@]+"${QA_SVC_LOGS[@]}"} "$RUN/cgi.err" "$RUN/imap_probe.err"; do
 		[ -f "$log" ] || continue
 		if grep -E -q 'Sanitizer|runtime error:' "$log"; then
 			grep -E -m 5 -A 10 'Sanitizer|runtime error:' "$log" | sed 's/^/#   /'
@@ -200,6 +266,7 @@ tap_security_headers() {	# tap_security_headers WHAT: headers every page carries
 
 harness_require nginx spawn-fcgi fcgiwrap curl perl
 harness_init
+[ "${HARNESS_DOVECOT:-0}" = 1 ] && harness_dovecot_start
 case ${HARNESS_START:-web} in
 web) harness_web_start ;;
 none) ;;
