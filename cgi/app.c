@@ -46,6 +46,9 @@ static const struct route routes[] = {
 	{ "/mail/act", page_mail_act },
 	{ "/mail/empty-trash", page_mail_empty_trash },
 	{ "/mail/folders", page_mail_folders },
+	{ "/mail/msg", page_mail_msg },
+	{ "/mail/part", page_mail_part },
+	{ "/mail/source", page_mail_source },
 };
 
 static void set_limits(struct app *app)

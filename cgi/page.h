@@ -141,6 +141,9 @@ void page_mail(struct ctx *c);           /* page_mail.c: /mail */
 void page_mail_act(struct ctx *c);       /* page_mail_act.c: /mail/act */
 void page_mail_empty_trash(struct ctx *c); /* page_mail_act.c: /mail/empty-trash */
 void page_mail_folders(struct ctx *c);   /* page_mail_folders.c: /mail/folders */
+void page_mail_msg(struct ctx *c);       /* page_mail_msg.c: /mail/msg */
+void page_mail_part(struct ctx *c);      /* page_mail_part.c: /mail/part */
+void page_mail_source(struct ctx *c);    /* page_mail_part.c: /mail/source */
 void page_login(struct ctx *c);
 void page_logout(struct ctx *c);
 void page_not_found(struct ctx *c);

@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "fmt.h"
 #include "imap.h"
+#include "mailaddr_view.h"
 #include "request.h"
 #include "rfc2047.h"
 #include "template.h"
@@ -126,16 +127,6 @@ static int window_cmp(const void *a, const void *b, void *arg)
 	return sorts[sort].reverse ? -r : r;
 }
 
-/* TEMPORARY until mailaddr_view lands: the sender's name, else address. */
-static const char *mav_short(struct arena *a, const struct imap_address *f)
-{
-	if (!f)
-		return "";
-	if (f->name && *f->name)
-		return rfc2047_decode(a, f->name, strlen(f->name), NULL);
-	return arena_printf(a, "%s@%s", f->mailbox ? f->mailbox : "", f->host ? f->host : "");
-}
-
 static void add_row(struct ctx *c, struct tlist *l, const struct view *v,
                     const struct imap_fetch *m)
 {
@@ -147,7 +138,7 @@ static void add_row(struct ctx *c, struct tlist *l, const struct view *v,
 		return;
 	snprintf(uid, sizeof(uid), "%u", m->uid);
 	td_set(d, "uid", uid);
-	td_set(d, "from", m->env ? mav_short(c->a, m->env->from) : "");
+	td_set(d, "from", m->env ? mailaddr_short(c->a, m->env->from) : "");
 	subject = rfc2047_decode(c->a, subject, strlen(subject), NULL);
 	td_set(d, "subject", subject && *subject ? subject : ctx_text(c, MSG("mail.no_subject")));
 	td_set(d, "date", wm_date(c, m->internaldate, 0));

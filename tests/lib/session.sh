@@ -3,16 +3,18 @@
 # (which gives http, cookie_value, html_attr ...). Sourced, not run.
 #
 #   login USER PASSWORD            the login form, posted with a valid token
-#   session_start USER PASSWORD    logs in; SESSION = the ticket, CSRF = its token
+#   session_start USER PASSWORD    logs in; SESSION = the ticket, CSRF = its token,
+#                                  WMKEY = webmail's key cookie (qa_wm), if any
 #   get PATH [CURL-OPTION...]      GET $S$PATH with the session cookie
 #   post PATH [NAME=VALUE...]      POST the form (urlencoded) with the session and CSRF
 #   text_of ID                     the text inside the element with id="ID"
-# shellcheck disable=SC2034	# S, FORM, SESSION, CSRF are for the sourcing test
+# shellcheck disable=SC2034	# S, FORM, SESSION, CSRF, WMKEY are for the sourcing test
 
 S=/cgi-bin/qmailadmin
 FORM=(-H 'Content-Type: application/x-www-form-urlencoded')
 SESSION=
 CSRF=
+WMKEY=
 
 csrf_field() {	# csrf_field: the hidden csrf input's value in BODY
 	html_attr "$(printf '%s\n' "$BODY" | grep -o -E '<input[^>]*name="csrf"[^>]*>' | head -n 1)" value
@@ -35,7 +37,11 @@ session_start() {	# session_start USER PASSWORD: SESSION and CSRF, or a bail-out
 	login "$1" "$2"
 	[ "$STATUS" = 303 ] || tap_bail "cannot log in as $1 (status $STATUS)"
 	SESSION=$(cookie_value qa_session)
+	WMKEY=$(cookie_value qa_wm)
 	CSRF=$(printf '%scsrf' "$SESSION" | sha256sum | cut -c1-32)
+}
+session_cookies() {	# session_cookies: the Cookie header value get and post send
+	printf 'qa_session=%s%s' "$SESSION" "${WMKEY:+; qa_wm=$WMKEY}"
 }
 start_page() {	# start_page TICKET [PATH]: a page with that session cookie
 	http -b "qa_session=$1" "$S${2-/}"
@@ -43,11 +49,11 @@ start_page() {	# start_page TICKET [PATH]: a page with that session cookie
 get() {	# get PATH [CURL-OPTION...]
 	local path=$1
 	shift
-	http -b "qa_session=$SESSION" "$@" "$S$path"
+	http -b "$(session_cookies)" "$@" "$S$path"
 }
 post() {	# post PATH [NAME=VALUE...]: each pair urlencoded; csrf added first
 	local path=$1 kv
-	local args=(-X POST "${FORM[@]}" -b "qa_session=$SESSION" --data-urlencode "csrf=$CSRF")
+	local args=(-X POST "${FORM[@]}" -b "$(session_cookies)" --data-urlencode "csrf=$CSRF")
 	shift
 	for kv in "$@"; do
 		args+=(--data-urlencode "$kv")
