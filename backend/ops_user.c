@@ -257,9 +257,11 @@ static int check_current(struct op_ctx *c, const struct user_info *u)
 int op_user_passwd(struct op_ctx *c)
 {
 	char hash[PASSWD_HASH_MAX], addr[V_ADDRESS_MAX + 1];
+	const char *wm = arg(c, "wm_secret");
 	struct user_change ch;
 	struct user_info info;
 	struct v_user u;
+	int self;
 
 	if (arg_user(c, "user", &u) < 0 || may_user(c, &u) < 0
 	    || store_user_get(c->store, &u, &info, c->err) < 0)
@@ -267,15 +269,19 @@ int op_user_passwd(struct op_ctx *c)
 	snprintf(c->audit, sizeof(c->audit), "password of %s", address(&u, addr, sizeof(addr)));
 	if (passwd_locked(c, &info))
 		return qa_fail(c->err, QA_ERR_DENIED, "password", "this account may not change its password");
-	if ((is_self(c, &info) && check_current(c, &info) < 0)
+	self = is_self(c, &info);
+	if ((self && check_current(c, &info) < 0)
 	    || arg_new_password(c, "password", hash, sizeof(hash)) < 0)
 		return -1;
 	memset(&ch, 0, sizeof(ch));
 	ch.passwd_hash = hash;
 	if (store_user_set(c->store, &u, &ch, c->err) < 0)
 		return -1;
-	/* Other sessions of this account end; the one that changed it stays. */
+	/* Other sessions of this account end; the one that changed it stays,
+	 * with webmail's sealed half of the new password when it sent one. */
 	session_revoke_name(c->sessions, addr, c->sid[0] ? c->sid : NULL);
+	if (self && c->sid[0] && c->webmail && wm && *wm)
+		session_set_wm(c->sessions, c->sid, wm, NULL);
 	return 0;
 }
 

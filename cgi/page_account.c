@@ -20,6 +20,7 @@
 #include "helper_client.h"
 #include "request.h"
 #include "template.h"
+#include "wmkey.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -185,8 +186,10 @@ static void post_password(struct ctx *c)
 	const char *current = req_form(c->req, "current"), *pw = req_form(c->req, "password");
 	const char *again = req_form(c->req, "password2");
 	struct form_state f = { "password", NULL, "", NULL, NULL };
+	char wm[WM_SECRET_HEX_MAX + 1] = "";
 	struct helper_arg args[] = {
 		{ "user", req_form(c->req, "user") }, { "current", current }, { "password", pw },
+		{ "wm_secret", wm },
 	};
 
 	if (!current || !*current || !text_ok(current, PASSWORD_MAX)) {
@@ -203,6 +206,10 @@ static void post_password(struct ctx *c)
 		show(c, 400, &f);
 		return;
 	}
+	/* Webmail's sealed half follows the new password, under the browser's
+	 * key (wmkey.h); without it this session's mail would need a login. */
+	if (auth_wm_key(c) && wm_seal(auth_wm_key(c), pw, wm, sizeof(wm)) < 0)
+		wm[0] = '\0';
 	change(c, "user.passwd", args, sizeof(args) / sizeof(args[0]), &f, "password_changed");
 }
 

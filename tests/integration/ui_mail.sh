@@ -225,11 +225,21 @@ tap_like "... saying webmail is off" "$BODY" 'Webmail is turned off for this mai
 get /account
 tap_ok "... no Mail in the menu" bash -c "! grep -q 'id=\"nav-mail\"' <<<'$BODY'"
 
-# ---- logout destroys the server's half
+# ---- a password change on /account re-seals the half, so the mail stays open
 session_start klient2@emak.se Klient2pw
 get /mail
 tap_is "klient2 reads its mail: 200" "$STATUS" 200
 SF2=$(session_file "$SESSION")
+OLD_WM=$(sed -n 's/^wm //p' "$SF2")
+vpasswd_change emak.se post /account what=password user=klient2@emak.se current=Klient2pw \
+	password=Nytt2pw password2=Nytt2pw
+tap_is "klient2 changes its password: 303" "$STATUS" 303
+tap_unlike "... the session's sealed half is new" "$(sed -n 's/^wm //p' "$SF2")" "^$OLD_WM\$"
+tap_like "... and still there" "$(sed -n 's/^wm //p' "$SF2")" '^[0-9a-f]+$'
+get /mail
+tap_is "... the mail opens with the new password, no new login" "$STATUS" 200
+
+# ---- logout destroys the server's half
 post /logout
 tap_is "logout: 303" "$STATUS" 303
 tap_ok "... the session file, with its sealed half, is gone" test ! -f "$SF2"
