@@ -33,8 +33,8 @@ async function canLogin(browser, user, password) {
   await page.fill('#user', user);
   await page.fill('#password', password);
   await submit(page, '#login-submit');
-  // In: the start page, or a mailbox owner's own page it leads to (/account).
-  const inside = [`${t.script}/`, `${t.script}/account`].includes(new URL(page.url()).pathname);
+  // In: the start page, or where it sends a mailbox owner (its mail).
+  const inside = [`${t.script}/`, `${t.script}/mail`, `${t.script}/account`].includes(new URL(page.url()).pathname);
   await context.close();
   return inside;
 }
