@@ -250,7 +250,8 @@ static void take_me(struct ctx *c, const struct proto_answer *ans)
 	c->me.name = proto_rec_get(r, "me.name");
 	c->me.domain = proto_rec_get(r, "me.domain");
 	wm = proto_rec_get(r, "me.webmail");
-	c->me.webmail = (c->me.role == ME_USER || c->me.role == ME_DOMAINADMIN) && wm && !strcmp(wm, "1");
+	c->me.webmail = (c->me.role == ME_USER || c->me.role == ME_DOMAINADMIN) && wm && !strcmp(wm, "1")
+	                && c->app->conf.webmail;
 	if (c->me.role == ME_NONE)
 		c->me.name = c->me.domain = NULL;
 }

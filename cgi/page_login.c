@@ -12,6 +12,7 @@
 
 #include "page.h"
 
+#include "app.h"
 #include "auth.h"
 #include "csrf.h"
 #include "helper_client.h"
@@ -102,7 +103,7 @@ static void login_post(struct ctx *c)
 	/* Webmail's password, split (wmkey.h): sealed for the helper's session,
 	 * the key for the browser. Without randomness there is no webmail, but
 	 * the admin pages still work. */
-	if (strchr(user, '@') == NULL || wm_new_key(wm_key) < 0
+	if (!c->app->conf.webmail || strchr(user, '@') == NULL || wm_new_key(wm_key) < 0
 	    || wm_seal(wm_key, password, wm_secret, sizeof(wm_secret)) < 0)
 		wm_key[0] = wm_secret[0] = '\0';
 	if (ctx_helper(c, "login", args, sizeof(args) / sizeof(args[0]), &ans, &e) == 0

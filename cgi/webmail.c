@@ -58,9 +58,14 @@ struct imap *wm_open(struct ctx *c)
 	struct proto_answer ans;
 	struct qa_error e;
 	struct imap *im;
-	int rc = page_call(c, "webmail.open", NULL, 0, &ans, &e);
+	int rc;
 
 	c->nav = "mail";
+	if (!c->app->conf.webmail) {
+		page_not_found(c);
+		return NULL;
+	}
+	rc = page_call(c, "webmail.open", NULL, 0, &ans, &e);
 	if (rc == PAGE_DONE)
 		return NULL;
 	if (rc == PAGE_FAIL) {

@@ -37,6 +37,7 @@ static const struct key keys[] = {
 	STRKEY(K_PATH, templates_dir),
 	STRKEY(K_STR, static_url),
 	STRKEY(K_PATH, tmp_dir),
+	NUMKEY(K_BOOL, webmail),
 	STRKEY(K_STR, imap_host),
 	NUMKEY(K_PORT, imap_port),
 	STRKEY(K_TLS, imap_tls),
@@ -89,6 +90,7 @@ void conf_defaults(struct conf *c)
 	c->imap_port = 143;
 	set_str(c, offsetof(struct conf, imap_tls), "none");
 	c->imap_verify = 1;
+	c->webmail = 1;
 	c->imap_timeout = 30;
 	set_str(c, offsetof(struct conf, smtp_host), "127.0.0.1");
 	c->smtp_port = 25;

@@ -19,6 +19,7 @@ struct conf {
 	char templates_dir[CONF_PATH_MAX];
 	char static_url[512];
 	char tmp_dir[CONF_PATH_MAX];
+	int webmail;                        /* offer webmail (an IMAP server is set up) */
 	char imap_host[256];
 	unsigned imap_port;
 	char imap_tls[16];                  /* none, starttls, imaps */

@@ -14,7 +14,8 @@ set -eu
 # shellcheck source=tests/lib/tap.sh
 . "$QA_SRCDIR/tests/lib/tap.sh"
 HARNESS_STORE=1
-QA_EXTRA_CONF="login_fail_limit = 3"
+QA_EXTRA_CONF="login_fail_limit = 3
+webmail = no"
 # shellcheck source=tests/lib/harness.sh
 . "$QA_SRCDIR/tests/lib/harness.sh"
 
@@ -61,12 +62,15 @@ K1_HOME=$(home_of klient1)
 printf '52428800S\n12582912 3\n' >"$K1_HOME/Maildir/maildirsize"
 chown --reference="$K1_HOME/Maildir" "$K1_HOME/Maildir/maildirsize"
 
-# ---- a mailbox owner lands on its mail (the account page is in the menu)
+# ---- without webmail (webmail = no) a mailbox owner lands on its account page
 session_start klient1@emak.se Klient1pw
 K1=$SESSION
+tap_is "webmail = no: no qa_wm cookie at login" "$WMKEY" ""
 get /
 tap_is "a mailbox owner at the start page: 303" "$STATUS" 303
-tap_is "... to /mail" "$(hdr Location)" "$S/mail"
+tap_is "... to /account" "$(hdr Location)" "$S/account"
+get /mail
+tap_is "... /mail is not there: 404" "$STATUS" 404
 get /account
 tap_is "account page: 200" "$STATUS" 200
 tap_is "... h1" "$(html_h1)" "My account"
