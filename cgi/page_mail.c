@@ -17,6 +17,7 @@
 #include "fmt.h"
 #include "imap.h"
 #include "mailaddr_view.h"
+#include "maildate.h"
 #include "request.h"
 #include "rfc2047.h"
 #include "template.h"
@@ -132,17 +133,22 @@ static void add_row(struct ctx *c, struct tlist *l, const struct view *v,
 {
 	struct tdict *d = tlist_add(l);
 	const char *subject = m->env && m->env->subject ? m->env->subject : "";
+	/* The sender's Date:, which the server's SORT orders by; the arrival
+	 * time when it has none that parses. */
+	time_t sent = m->env ? mail_date_parse(m->env->date) : 0;
 	char uid[16];
 
 	if (!d)
 		return;
+	if (!sent)
+		sent = m->internaldate;
 	snprintf(uid, sizeof(uid), "%u", m->uid);
 	td_set(d, "uid", uid);
 	td_set(d, "from", m->env ? mailaddr_short(c->a, m->env->from) : "");
 	subject = rfc2047_decode(c->a, subject, strlen(subject), NULL);
 	td_set(d, "subject", subject && *subject ? subject : ctx_text(c, MSG("mail.no_subject")));
-	td_set(d, "date", wm_date(c, m->internaldate, 0));
-	td_set(d, "date_full", wm_date(c, m->internaldate, 1));
+	td_set(d, "date", wm_date(c, sent, 0));
+	td_set(d, "date_full", wm_date(c, sent, 1));
 	td_set(d, "size", fmt_bytes(c, m->size));
 	td_set_bool(d, "unseen", !(m->flags.bits & IMAP_FLAG_SEEN));
 	td_set_bool(d, "flagged", (m->flags.bits & IMAP_FLAG_FLAGGED) != 0);
