@@ -300,7 +300,7 @@ static int list_line(void *ctx, const char *line, size_t len)
 int store_user_list(struct store *s, const struct v_domain *d, const struct list_query *q,
                     user_cb cb, void *ctx, size_t *total, struct qa_error *e)
 {
-	struct vpw_query vq = { q->search, q->by_gecos, q->descending, q->offset, q->limit };
+	struct vpw_query vq = { q->search, q->by_gecos, q->descending, q->offset, q->limit, NULL };
 	struct domain_info info;
 	struct lister ls = { &info, NULL, q->with_usage, cb, ctx };
 	struct vpw_map m;
@@ -313,6 +313,8 @@ int store_user_list(struct store *s, const struct v_domain *d, const struct list
 	    || vpasswd_map(info.dir, &m, e) < 0)
 		return -1;
 	ls.l = &l;
+	if (m.entries_known)
+		vq.entries = &m.entries;
 	rc = vpasswd_page(m.text, m.len, &vq, list_line, &ls, &n, e);
 	vpasswd_unmap(&m);
 	if (total)
