@@ -78,7 +78,9 @@ static const char *address(const struct v_user *u, char *out, size_t n)
 	return out;
 }
 
-static void put_user(struct proto_writer *w, const struct user_info *u)
+/* with_used 0: the use is not known (user.list leaves it out for a
+ * mailbox without a quota), so used_* are left out. */
+static void put_user(struct proto_writer *w, const struct user_info *u, int with_used)
 {
 	proto_iputf(w, "user", "%s@%s", u->local, u->domain);
 	proto_iput(w, "local", u->local);
@@ -86,8 +88,10 @@ static void put_user(struct proto_writer *w, const struct user_info *u)
 	proto_iput(w, "quota", u->quota);
 	proto_iputf(w, "quota_bytes", "%llu", u->quota_bytes);
 	proto_iputf(w, "quota_count", "%llu", u->quota_count);
-	proto_iputf(w, "used_bytes", "%llu", u->used_bytes);
-	proto_iputf(w, "used_count", "%llu", u->used_count);
+	if (with_used) {
+		proto_iputf(w, "used_bytes", "%llu", u->used_bytes);
+		proto_iputf(w, "used_count", "%llu", u->used_count);
+	}
 	put_flags(w, "flags", u->flags);
 	put_flags(w, "effective_flags", u->eff_flags);
 	proto_iput(w, "admin", u->is_admin ? "1" : "0");
@@ -98,7 +102,7 @@ static int list_one(void *ctx, const struct user_info *u)
 	struct op_ctx *c = ctx;
 
 	proto_item(c->out);
-	put_user(c->out, u);
+	put_user(c->out, u, c->cli || u->quota_bytes || u->quota_count);
 	return 0;
 }
 
@@ -128,7 +132,11 @@ int op_user_list(struct op_ctx *c)
 	if (arg_domain_or_own(c, &d) < 0 || may_domain(c, &d) < 0 || arg_page(c, &q) < 0
 	    || arg_sort(c, &q) < 0)
 		return -1;
+	/* A web page shows the use only where a quota gives it a bar: a
+	 * mailbox without one would be counted file by file on every view
+	 * (its edit page shows it). The CLI's list counts them all. */
 	q.with_usage = 1;
+	q.usage_if_quota = !c->cli;
 	if (store_user_list(c->store, &d, &q, list_one, c, &total, c->err) < 0)
 		return -1;
 	proto_putf(c->out, "total", "%zu", total);
@@ -159,7 +167,7 @@ int op_user_get(struct op_ctx *c)
 	if (fwd && *fwd && strcmp(fwd, "0") && strcmp(fwd, "1"))
 		return qa_fail(c->err, QA_ERR_INVALID, "forward", "must be 0 or 1");
 	proto_item(c->out);
-	put_user(c->out, &info);
+	put_user(c->out, &info, 1);
 	return fwd && !strcmp(fwd, "1") ? put_user_forward(c, &u) : 0;
 }
 
@@ -184,7 +192,7 @@ int op_account_get(struct op_ctx *c)
 	    || store_forward_get(c->store, &c->user, &du, c->err) < 0)
 		return -1;
 	proto_item(c->out);
-	put_user(c->out, &info);
+	put_user(c->out, &info, 1);
 	put_forward(c->out, &du, "");
 	proto_iput(c->out, "password_change", passwd_locked(c, &info) ? "0" : "1");
 	return 0;

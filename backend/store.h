@@ -69,6 +69,9 @@ struct list_query {
 	size_t offset;
 	size_t limit;
 	int with_usage;                    /* read maildirsize for each listed user */
+	int usage_if_quota;                /* users: only for those with a quota, whose bar needs
+	                                    * it; the others' used_* stay 0 (a Maildir without
+	                                    * maildirsize would be counted message by message) */
 	int reals_only;                    /* domains: real ones only, their aliases in alias_names;
 	                                    * the search matches a domain or one of its aliases */
 	const char *name;                  /* domains: only this one (exact name) */

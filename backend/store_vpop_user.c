@@ -277,7 +277,7 @@ int store_user_get_account(struct store *s, const struct v_user *u, struct user_
 struct lister {
 	const struct domain_info *info;
 	const struct vlimits *l;
-	int with_usage;
+	int with_usage, usage_if_quota;
 	user_cb cb;
 	void *ctx;
 };
@@ -292,7 +292,7 @@ static int list_line(void *ctx, const char *line, size_t len)
 	if (vpasswd_parse_line(line, len, &pw, NULL) < 0)
 		return 0;
 	fill_user(&ui, &pw, ls->info->real, ls->l);
-	if (ls->with_usage)
+	if (ls->with_usage && (!ls->usage_if_quota || ui.quota_bytes || ui.quota_count))
 		fill_usage(ls->info->dir, &ui);
 	return ls->cb(ls->ctx, &ui) ? -1 : 0;
 }
@@ -302,7 +302,7 @@ int store_user_list(struct store *s, const struct v_domain *d, const struct list
 {
 	struct vpw_query vq = { q->search, q->by_gecos, q->descending, q->offset, q->limit, NULL };
 	struct domain_info info;
-	struct lister ls = { &info, NULL, q->with_usage, cb, ctx };
+	struct lister ls = { &info, NULL, q->with_usage, q->usage_if_quota, cb, ctx };
 	struct vpw_map m;
 	struct vlimits l;
 	size_t n = 0;
