@@ -262,6 +262,18 @@ static int check_current(struct op_ctx *c, const struct user_info *u)
 	return 0;
 }
 
+/* The hash of u's new password (password, or random=1: answered as
+ * "password"), by user.passwd's rules: an account that says
+ * no_password_change keeps its own; one's own needs the current one. */
+static int new_password(struct op_ctx *c, const struct user_info *u, char *hash, size_t n)
+{
+	if (passwd_locked(c, u))
+		return qa_fail(c->err, QA_ERR_DENIED, "password", "this account may not change its password");
+	if (is_self(c, u) && check_current(c, u) < 0)
+		return -1;
+	return arg_new_password(c, "password", hash, n);
+}
+
 int op_user_passwd(struct op_ctx *c)
 {
 	char hash[PASSWD_HASH_MAX], addr[V_ADDRESS_MAX + 1];
@@ -273,10 +285,7 @@ int op_user_passwd(struct op_ctx *c)
 	    || store_user_get(c->store, &u, &info, c->err) < 0)
 		return -1;
 	snprintf(c->audit, sizeof(c->audit), "password of %s", address(&u, addr, sizeof(addr)));
-	if (passwd_locked(c, &info))
-		return qa_fail(c->err, QA_ERR_DENIED, "password", "this account may not change its password");
-	if ((is_self(c, &info) && check_current(c, &info) < 0)
-	    || arg_new_password(c, "password", hash, sizeof(hash)) < 0)
+	if (new_password(c, &info, hash, sizeof(hash)) < 0)
 		return -1;
 	memset(&ch, 0, sizeof(ch));
 	ch.passwd_hash = hash;
@@ -287,29 +296,73 @@ int op_user_passwd(struct op_ctx *c)
 	return 0;
 }
 
+/* What a user.mod asks to change, for its audit line. */
+static void audit_mod(struct op_ctx *c, const char *addr, int pw)
+{
+	const char *t = arg(c, "targets");
+
+	snprintf(c->audit, sizeof(c->audit), "user %s:%s%s%s%s%s%.300s", addr,
+	         arg(c, "gecos") ? " full name" : "", arg(c, "quota") ? " quota" : "",
+	         arg(c, "flags") ? " flags" : "", pw ? " password" : "", t ? " forward -> " : "",
+	         t ? t : "");
+}
+
+/* The full name, quota and flags asked for, checked, into ch. */
+static int arg_account(struct op_ctx *c, struct user_change *ch, struct v_gecos *g)
+{
+	const char *gecos = arg(c, "gecos"), *flags = arg(c, "flags");
+
+	if (gecos) {
+		if (v_gecos(gecos, g, "gecos", c->err) < 0)
+			return -1;
+		ch->gecos = g;
+	}
+	ch->quota = arg(c, "quota");
+	if (flags) {
+		if (parse_flags(c, flags, &ch->flags) < 0)
+			return -1;
+		ch->set_flags = 1;
+	}
+	return 0;
+}
+
+/* user.mod: all that the edit page saves, in one run: gecos, quota, flags,
+ * a new password (password, or random=1) by user.passwd's rules, and, when
+ * targets is given, the forwarding as forward.set takes it (targets "":
+ * normal delivery). Every value is checked before anything is written;
+ * store_user_set then writes them together (the .qmail, then the one
+ * vpasswd line) or, failing, leaves them as they were. */
 int op_user_mod(struct op_ctx *c)
 {
-	const char *gecos = arg(c, "gecos"), *quota = arg(c, "quota"), *flags = arg(c, "flags");
-	char addr[V_ADDRESS_MAX + 1];
+	const char *pw = arg(c, "password"), *random = arg(c, "random");
+	int new_pw = (pw && *pw) || (random && !strcmp(random, "1"));
+	char hash[PASSWD_HASH_MAX], addr[V_ADDRESS_MAX + 1];
 	struct user_change ch;
+	struct user_info info;
+	struct dq_user du;
 	struct v_gecos g;
 	struct v_user u;
 
 	if (arg_user(c, "user", &u) < 0 || may_domain(c, &u.domain) < 0)
 		return -1;
-	snprintf(c->audit, sizeof(c->audit), "user %s", address(&u, addr, sizeof(addr)));
+	audit_mod(c, address(&u, addr, sizeof(addr)), new_pw);
 	memset(&ch, 0, sizeof(ch));
-	if (gecos) {
-		if (v_gecos(gecos, &g, "gecos", c->err) < 0)
+	if (arg_account(c, &ch, &g) < 0)
+		return -1;
+	if (arg(c, "targets")) {
+		if (arg_forward(c, &u, &du) < 0)
 			return -1;
-		ch.gecos = &g;
+		ch.forward = &du;
 	}
-	if (quota)
-		ch.quota = quota;
-	if (flags) {
-		if (parse_flags(c, flags, &ch.flags) < 0)
+	if (new_pw) {      /* last: the hash is the slow part */
+		if (store_user_get(c->store, &u, &info, c->err) < 0
+		    || new_password(c, &info, hash, sizeof(hash)) < 0)
 			return -1;
-		ch.set_flags = 1;
+		ch.passwd_hash = hash;
 	}
-	return store_user_set(c->store, &u, &ch, c->err);
+	if (store_user_set(c->store, &u, &ch, c->err) < 0)
+		return -1;
+	if (new_pw)
+		session_revoke_name(c->sessions, addr, c->sid[0] ? c->sid : NULL);
+	return 0;
 }
