@@ -145,12 +145,14 @@ static int maildir_of(const char *domdir, const char *home, char *md, size_t n)
 	       && stat(md, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* No stat of the Maildir first: a missing one reads as no maildirsize and
+ * counts as empty, and a list page does this for 50 users. */
 static void fill_usage(const char *domdir, struct user_info *u)
 {
 	char md[STORE_PATH_MAX];
 	uint64_t bytes, count;
 
-	if (!maildir_of(domdir, u->dir, md, sizeof(md)))
+	if (!home_in(domdir, u->dir) || vpop_path2(md, sizeof(md), u->dir, "Maildir", NULL) < 0)
 		return;
 	if (quota_usage(md, &bytes, &count, NULL) == 0) {
 		u->used_bytes = bytes;
