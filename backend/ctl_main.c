@@ -34,7 +34,7 @@ struct cmd {
 	 * joined with ','; "KEY=VALUE...": each later argument is a key=value. */
 	const char *pos[3];
 	int min_pos;
-	const char *opts;             /* allowed options: c q r f k */
+	const char *opts;             /* allowed options: c q r f k p t */
 	enum out out;
 	const char *usage;
 };
@@ -56,8 +56,9 @@ static const struct cmd cmds[] = {
 	  "user passwd USER@DOMAIN [PASSWORD] [-r]   (prompts when no password is given)" },
 	{ "user", "quota", "user.mod", { "user", "quota" }, 2, "", OUT_NONE,
 	  "user quota USER@DOMAIN QUOTA   (e.g. 50M, 1024K, 52428800, NOQUOTA, 10485760S,1000C)" },
-	{ "user", "mod", "user.mod", { "user" }, 1, "cqf", OUT_NONE,
-	  "user mod USER@DOMAIN [-c NAME] [-q QUOTA] [-f FLAG,FLAG...]" },
+	{ "user", "mod", "user.mod", { "user" }, 1, "cqfprtk", OUT_NONE,
+	  "user mod USER@DOMAIN [-c NAME] [-q QUOTA] [-f FLAG,FLAG...] [-p PASSWORD | -r]\n"
+	  "           [-t TARGET,TARGET... [--copy]]   (all in one change; -t '': normal delivery)" },
 	{ "user", "list", "user.list", { "domain", "search" }, 1, "", OUT_USERS,
 	  "user list DOMAIN [SEARCH]" },
 	{ "user", "show", "user.get", { "user" }, 1, "", OUT_RECORD, "user show USER@DOMAIN" },
@@ -104,6 +105,7 @@ static void usage(FILE *f)
 	for (i = 0; i < NCMDS; i++)
 		fprintf(f, "  %s\n", cmds[i].usage);
 	fputs("\nOptions: -c full name, -q quota, -r random password (printed), -f flags,\n"
+	      "         -p password, -t forward to (comma-separated),\n"
 	      "         --copy keep a copy in the mailbox too\n"
 	      "Targets: addresses, or names of mailboxes and aliases of the same domain\n"
 	      "Flags: no_password_change no_pop no_webmail no_imap bounce_mail no_relay\n"
@@ -138,6 +140,8 @@ static const char *opt_key(char o)
 	case 'q': return "quota";
 	case 'f': return "flags";
 	case 'k': return "save_copy";
+	case 'p': return "password";
+	case 't': return "targets";
 	default: return NULL;
 	}
 }

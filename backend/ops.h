@@ -81,6 +81,9 @@ int arg_new_password(struct op_ctx *c, const char *key, char *hash, size_t hashl
 /* Shared answers (ops_alias.c): a mailbox's forwarding (targets, save_copy,
  * blackhole, vacation) into the current item; a catch-all's mode name. */
 void put_forward(struct proto_writer *w, const struct dq_user *du, const char *prefix);
+/* forward.set's arguments (targets, save_copy) for mailbox u, checked, over
+ * its delivery as it is (read into du): what to write; nothing is written. */
+int arg_forward(struct op_ctx *c, const struct v_user *u, struct dq_user *du);
 const char *catchall_mode(enum dq_catchall_kind kind);
 
 /* Handlers (ops_*.c). */

@@ -252,33 +252,43 @@ int op_forward_get(struct op_ctx *c)
 	return 0;
 }
 
-/* Replaces the forwards (none = normal delivery); the vacation line and any
- * program lines of the file stay as they are. */
-int op_forward_set(struct op_ctx *c)
+/* The forwarding that forward.set's arguments (targets, save_copy) ask
+ * for u, over its delivery as it is (read into du): the vacation line and
+ * any program lines of the file stay as they are. Nothing is written. */
+int arg_forward(struct op_ctx *c, const struct v_user *u, struct dq_user *du)
 {
 	struct v_target t[DQ_MAX_FORWARDS];
 	char self[V_ADDRESS_MAX + 1];
-	struct dq_user du;
-	struct v_user u;
 	size_t n, i;
 	int copy;
+
+	if (parse_targets(c, &u->domain, t, DQ_MAX_FORWARDS, &n) < 0 || arg_bool(c, "save_copy", &copy) < 0
+	    || store_forward_get(c->store, u, du, c->err) < 0)
+		return -1;
+	snprintf(self, sizeof(self), "%s@%s", u->local.s, u->domain.s);
+	for (i = 0; i < n; i++) {
+		if (!strcasecmp(t[i].s, self))
+			return qa_fail(c->err, QA_ERR_INVALID, "targets", "a mailbox cannot forward to itself");
+		memcpy(du->forward[i], t[i].s, sizeof(t[i].s));
+	}
+	du->nforward = n;
+	du->save_copy = n && copy;
+	du->blackhole = 0;
+	return 0;
+}
+
+/* Replaces the forwards (none = normal delivery). */
+int op_forward_set(struct op_ctx *c)
+{
+	struct dq_user du;
+	struct v_user u;
 
 	if (arg_user(c, "user", &u) < 0 || may_user(c, &u) < 0)
 		return -1;
 	snprintf(c->audit, sizeof(c->audit), "forward %s@%s -> %.300s", u.local.s, u.domain.s,
 	         arg(c, "targets") ? arg(c, "targets") : "");
-	if (parse_targets(c, &u.domain, t, DQ_MAX_FORWARDS, &n) < 0 || arg_bool(c, "save_copy", &copy) < 0
-	    || store_forward_get(c->store, &u, &du, c->err) < 0)
+	if (arg_forward(c, &u, &du) < 0)
 		return -1;
-	snprintf(self, sizeof(self), "%s@%s", u.local.s, u.domain.s);
-	for (i = 0; i < n; i++) {
-		if (!strcasecmp(t[i].s, self))
-			return qa_fail(c->err, QA_ERR_INVALID, "targets", "a mailbox cannot forward to itself");
-		memcpy(du.forward[i], t[i].s, sizeof(t[i].s));
-	}
-	du.nforward = n;
-	du.save_copy = n && copy;
-	du.blackhole = 0;
 	return store_forward_set(c->store, &u, &du, c->err);
 }
 

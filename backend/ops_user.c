@@ -78,7 +78,9 @@ static const char *address(const struct v_user *u, char *out, size_t n)
 	return out;
 }
 
-static void put_user(struct proto_writer *w, const struct user_info *u)
+/* with_used 0: the use is not known (user.list leaves it out for a
+ * mailbox without a quota), so used_* are left out. */
+static void put_user(struct proto_writer *w, const struct user_info *u, int with_used)
 {
 	proto_iputf(w, "user", "%s@%s", u->local, u->domain);
 	proto_iput(w, "local", u->local);
@@ -86,8 +88,10 @@ static void put_user(struct proto_writer *w, const struct user_info *u)
 	proto_iput(w, "quota", u->quota);
 	proto_iputf(w, "quota_bytes", "%llu", u->quota_bytes);
 	proto_iputf(w, "quota_count", "%llu", u->quota_count);
-	proto_iputf(w, "used_bytes", "%llu", u->used_bytes);
-	proto_iputf(w, "used_count", "%llu", u->used_count);
+	if (with_used) {
+		proto_iputf(w, "used_bytes", "%llu", u->used_bytes);
+		proto_iputf(w, "used_count", "%llu", u->used_count);
+	}
 	put_flags(w, "flags", u->flags);
 	put_flags(w, "effective_flags", u->eff_flags);
 	proto_iput(w, "admin", u->is_admin ? "1" : "0");
@@ -98,7 +102,7 @@ static int list_one(void *ctx, const struct user_info *u)
 	struct op_ctx *c = ctx;
 
 	proto_item(c->out);
-	put_user(c->out, u);
+	put_user(c->out, u, c->cli || u->quota_bytes || u->quota_count);
 	return 0;
 }
 
@@ -128,7 +132,11 @@ int op_user_list(struct op_ctx *c)
 	if (arg_domain_or_own(c, &d) < 0 || may_domain(c, &d) < 0 || arg_page(c, &q) < 0
 	    || arg_sort(c, &q) < 0)
 		return -1;
+	/* A web page shows the use only where a quota gives it a bar: a
+	 * mailbox without one would be counted file by file on every view
+	 * (its edit page shows it). The CLI's list counts them all. */
 	q.with_usage = 1;
+	q.usage_if_quota = !c->cli;
 	if (store_user_list(c->store, &d, &q, list_one, c, &total, c->err) < 0)
 		return -1;
 	proto_putf(c->out, "total", "%zu", total);
@@ -159,7 +167,7 @@ int op_user_get(struct op_ctx *c)
 	if (fwd && *fwd && strcmp(fwd, "0") && strcmp(fwd, "1"))
 		return qa_fail(c->err, QA_ERR_INVALID, "forward", "must be 0 or 1");
 	proto_item(c->out);
-	put_user(c->out, &info);
+	put_user(c->out, &info, 1);
 	return fwd && !strcmp(fwd, "1") ? put_user_forward(c, &u) : 0;
 }
 
@@ -184,7 +192,7 @@ int op_account_get(struct op_ctx *c)
 	    || store_forward_get(c->store, &c->user, &du, c->err) < 0)
 		return -1;
 	proto_item(c->out);
-	put_user(c->out, &info);
+	put_user(c->out, &info, 1);
 	put_forward(c->out, &du, "");
 	proto_iput(c->out, "password_change", passwd_locked(c, &info) ? "0" : "1");
 	return 0;
@@ -254,6 +262,18 @@ static int check_current(struct op_ctx *c, const struct user_info *u)
 	return 0;
 }
 
+/* The hash of u's new password (password, or random=1: answered as
+ * "password"), by user.passwd's rules: an account that says
+ * no_password_change keeps its own; one's own needs the current one. */
+static int new_password(struct op_ctx *c, const struct user_info *u, char *hash, size_t n)
+{
+	if (passwd_locked(c, u))
+		return qa_fail(c->err, QA_ERR_DENIED, "password", "this account may not change its password");
+	if (is_self(c, u) && check_current(c, u) < 0)
+		return -1;
+	return arg_new_password(c, "password", hash, n);
+}
+
 int op_user_passwd(struct op_ctx *c)
 {
 	char hash[PASSWD_HASH_MAX], addr[V_ADDRESS_MAX + 1];
@@ -267,11 +287,8 @@ int op_user_passwd(struct op_ctx *c)
 	    || store_user_get(c->store, &u, &info, c->err) < 0)
 		return -1;
 	snprintf(c->audit, sizeof(c->audit), "password of %s", address(&u, addr, sizeof(addr)));
-	if (passwd_locked(c, &info))
-		return qa_fail(c->err, QA_ERR_DENIED, "password", "this account may not change its password");
 	self = is_self(c, &info);
-	if ((self && check_current(c, &info) < 0)
-	    || arg_new_password(c, "password", hash, sizeof(hash)) < 0)
+	if (new_password(c, &info, hash, sizeof(hash)) < 0)
 		return -1;
 	memset(&ch, 0, sizeof(ch));
 	ch.passwd_hash = hash;
@@ -285,29 +302,73 @@ int op_user_passwd(struct op_ctx *c)
 	return 0;
 }
 
+/* What a user.mod asks to change, for its audit line. */
+static void audit_mod(struct op_ctx *c, const char *addr, int pw)
+{
+	const char *t = arg(c, "targets");
+
+	snprintf(c->audit, sizeof(c->audit), "user %s:%s%s%s%s%s%.300s", addr,
+	         arg(c, "gecos") ? " full name" : "", arg(c, "quota") ? " quota" : "",
+	         arg(c, "flags") ? " flags" : "", pw ? " password" : "", t ? " forward -> " : "",
+	         t ? t : "");
+}
+
+/* The full name, quota and flags asked for, checked, into ch. */
+static int arg_account(struct op_ctx *c, struct user_change *ch, struct v_gecos *g)
+{
+	const char *gecos = arg(c, "gecos"), *flags = arg(c, "flags");
+
+	if (gecos) {
+		if (v_gecos(gecos, g, "gecos", c->err) < 0)
+			return -1;
+		ch->gecos = g;
+	}
+	ch->quota = arg(c, "quota");
+	if (flags) {
+		if (parse_flags(c, flags, &ch->flags) < 0)
+			return -1;
+		ch->set_flags = 1;
+	}
+	return 0;
+}
+
+/* user.mod: all that the edit page saves, in one run: gecos, quota, flags,
+ * a new password (password, or random=1) by user.passwd's rules, and, when
+ * targets is given, the forwarding as forward.set takes it (targets "":
+ * normal delivery). Every value is checked before anything is written;
+ * store_user_set then writes them together (the .qmail, then the one
+ * vpasswd line) or, failing, leaves them as they were. */
 int op_user_mod(struct op_ctx *c)
 {
-	const char *gecos = arg(c, "gecos"), *quota = arg(c, "quota"), *flags = arg(c, "flags");
-	char addr[V_ADDRESS_MAX + 1];
+	const char *pw = arg(c, "password"), *random = arg(c, "random");
+	int new_pw = (pw && *pw) || (random && !strcmp(random, "1"));
+	char hash[PASSWD_HASH_MAX], addr[V_ADDRESS_MAX + 1];
 	struct user_change ch;
+	struct user_info info;
+	struct dq_user du;
 	struct v_gecos g;
 	struct v_user u;
 
 	if (arg_user(c, "user", &u) < 0 || may_domain(c, &u.domain) < 0)
 		return -1;
-	snprintf(c->audit, sizeof(c->audit), "user %s", address(&u, addr, sizeof(addr)));
+	audit_mod(c, address(&u, addr, sizeof(addr)), new_pw);
 	memset(&ch, 0, sizeof(ch));
-	if (gecos) {
-		if (v_gecos(gecos, &g, "gecos", c->err) < 0)
+	if (arg_account(c, &ch, &g) < 0)
+		return -1;
+	if (arg(c, "targets")) {
+		if (arg_forward(c, &u, &du) < 0)
 			return -1;
-		ch.gecos = &g;
+		ch.forward = &du;
 	}
-	if (quota)
-		ch.quota = quota;
-	if (flags) {
-		if (parse_flags(c, flags, &ch.flags) < 0)
+	if (new_pw) {      /* last: the hash is the slow part */
+		if (store_user_get(c->store, &u, &info, c->err) < 0
+		    || new_password(c, &info, hash, sizeof(hash)) < 0)
 			return -1;
-		ch.set_flags = 1;
+		ch.passwd_hash = hash;
 	}
-	return store_user_set(c->store, &u, &ch, c->err);
+	if (store_user_set(c->store, &u, &ch, c->err) < 0)
+		return -1;
+	if (new_pw)
+		session_revoke_name(c->sessions, addr, c->sid[0] ? c->sid : NULL);
+	return 0;
 }

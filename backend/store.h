@@ -62,6 +62,7 @@ struct user_change {
 	const char *quota;                 /* normalized by the store */
 	int set_flags;
 	unsigned long flags;
+	const struct dq_user *forward;     /* the mailbox's .qmail, as store_forward_set */
 };
 
 struct list_query {
@@ -69,6 +70,9 @@ struct list_query {
 	size_t offset;
 	size_t limit;
 	int with_usage;                    /* read maildirsize for each listed user */
+	int usage_if_quota;                /* users: only for those with a quota, whose bar needs
+	                                    * it; the others' used_* stay 0 (a Maildir without
+	                                    * maildirsize would be counted message by message) */
 	int reals_only;                    /* domains: real ones only, their aliases in alias_names;
 	                                    * the search matches a domain or one of its aliases */
 	const char *name;                  /* domains: only this one (exact name) */
@@ -107,6 +111,10 @@ int store_user_list(struct store *s, const struct v_domain *d, const struct list
 int store_user_add(struct store *s, const struct v_user *u, const char *passwd_hash,
                    const struct v_gecos *gecos, const char *quota, struct qa_error *e);
 int store_user_del(struct store *s, const struct v_user *u, struct qa_error *e);
+/* All of c in one change: every value is checked before anything is
+ * written; the vpasswd line is rewritten once (not at all when only the
+ * forward changes); the forward is written before it and put back if the
+ * rewrite fails. */
 int store_user_set(struct store *s, const struct v_user *u, const struct user_change *c,
                    struct qa_error *e);
 

@@ -71,65 +71,6 @@ static void info_from_entry(const struct assign_entry *ent, struct domain_info *
 	out->is_alias = assign_is_alias(ent);
 }
 
-/* The records of a cdb file, from its 2 KB header alone: 256 pairs
- * (table position, slots), and every table has twice as many slots as
- * records (formats.md 0.1). 0 on success, -1 if the header is unreadable. */
-static int cdb_record_count(int fd, unsigned long *n)
-{
-	unsigned char h[2048];
-	unsigned long long slots = 0;
-	size_t i;
-
-	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
-		return -1;
-	for (i = 0; i < 256; i++) {
-		const unsigned char *p = h + 8 * i + 4;
-
-		slots += (unsigned long)p[0] | (unsigned long)p[1] << 8 | (unsigned long)p[2] << 16
-		         | (unsigned long)p[3] << 24;
-	}
-	if (slots % 2)
-		return -1;
-	*n = (unsigned long)(slots / 2);
-	return 0;
-}
-
-static int not_older(const struct stat *a, const struct stat *b)
-{
-	return a->st_mtim.tv_sec > b->st_mtim.tv_sec
-	       || (a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec >= b->st_mtim.tv_nsec);
-}
-
-/* A domain's mailboxes, at any size in about the time of two stats: the
- * record count in vpasswd.cdb's header. Every writer (vpopmail's tools and
- * vpasswd.c) writes vpasswd first and the cdb after it, so a cdb older than
- * vpasswd means a hand edit or a crash between the two: then vpasswd's
- * entries are counted instead, so the count never lags the text file. */
-static unsigned long count_users(const char *domdir)
-{
-	char path[STORE_PATH_MAX];
-	struct stat text, index;
-	struct vpw_file f;
-	unsigned long n = 0;
-	int fd;
-
-	if (vpop_path2(path, sizeof(path), domdir, "vpasswd", NULL) < 0 || stat(path, &text) < 0)
-		return 0;
-	if (vpop_path2(path, sizeof(path), domdir, "vpasswd.cdb", NULL) == 0
-	    && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-		int rc = fstat(fd, &index) == 0 && not_older(&index, &text) ? cdb_record_count(fd, &n) : -1;
-
-		close(fd);
-		if (rc == 0)
-			return n;
-	}
-	if (vpasswd_load(&f, domdir, NULL) < 0)
-		return 0;
-	n = (unsigned long)(vpasswd_count(&f) - f.nameless);
-	vpasswd_free(&f);
-	return n;
-}
-
 /* A domain's aliases and forwards: what the alias list shows. */
 static size_t count_forwards(const char *domdir)
 {
@@ -150,7 +91,7 @@ int store_domain_get(struct store *s, const struct v_domain *d, struct domain_in
 
 	if (vpop_domain(s, d, out, e) < 0)
 		return -1;
-	out->users = count_users(out->dir);
+	out->users = (unsigned long)vpasswd_entries(out->dir);
 	out->nforwards = count_forwards(out->dir);
 	if (out->is_alias)
 		return 0;
@@ -265,7 +206,7 @@ static int list_page(const struct assign_entry *v, size_t n, const struct alias_
 		if (seen++ < q->offset || sent >= limit || rc)
 			continue;
 		info_from_entry(&v[i], &info);
-		info.users = count_users(info.dir);
+		info.users = (unsigned long)vpasswd_entries(info.dir);
 		info.nforwards = count_forwards(info.dir);
 		info.naliases = k;
 		if (!info.is_alias && !(info.alias_names = join_aliases(&names, ai, first, k)))

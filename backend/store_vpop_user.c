@@ -145,12 +145,14 @@ static int maildir_of(const char *domdir, const char *home, char *md, size_t n)
 	       && stat(md, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* No stat of the Maildir first: a missing one reads as no maildirsize and
+ * counts as empty, and a list page does this for 50 users. */
 static void fill_usage(const char *domdir, struct user_info *u)
 {
 	char md[STORE_PATH_MAX];
 	uint64_t bytes, count;
 
-	if (!maildir_of(domdir, u->dir, md, sizeof(md)))
+	if (!home_in(domdir, u->dir) || vpop_path2(md, sizeof(md), u->dir, "Maildir", NULL) < 0)
 		return;
 	if (quota_usage(md, &bytes, &count, NULL) == 0) {
 		u->used_bytes = bytes;
@@ -277,7 +279,7 @@ int store_user_get_account(struct store *s, const struct v_user *u, struct user_
 struct lister {
 	const struct domain_info *info;
 	const struct vlimits *l;
-	int with_usage;
+	int with_usage, usage_if_quota;
 	user_cb cb;
 	void *ctx;
 };
@@ -292,7 +294,7 @@ static int list_line(void *ctx, const char *line, size_t len)
 	if (vpasswd_parse_line(line, len, &pw, NULL) < 0)
 		return 0;
 	fill_user(&ui, &pw, ls->info->real, ls->l);
-	if (ls->with_usage)
+	if (ls->with_usage && (!ls->usage_if_quota || ui.quota_bytes || ui.quota_count))
 		fill_usage(ls->info->dir, &ui);
 	return ls->cb(ls->ctx, &ui) ? -1 : 0;
 }
@@ -300,9 +302,9 @@ static int list_line(void *ctx, const char *line, size_t len)
 int store_user_list(struct store *s, const struct v_domain *d, const struct list_query *q,
                     user_cb cb, void *ctx, size_t *total, struct qa_error *e)
 {
-	struct vpw_query vq = { q->search, q->by_gecos, q->descending, q->offset, q->limit };
+	struct vpw_query vq = { q->search, q->by_gecos, q->descending, q->offset, q->limit, NULL };
 	struct domain_info info;
-	struct lister ls = { &info, NULL, q->with_usage, cb, ctx };
+	struct lister ls = { &info, NULL, q->with_usage, q->usage_if_quota, cb, ctx };
 	struct vpw_map m;
 	struct vlimits l;
 	size_t n = 0;
@@ -313,6 +315,8 @@ int store_user_list(struct store *s, const struct v_domain *d, const struct list
 	    || vpasswd_map(info.dir, &m, e) < 0)
 		return -1;
 	ls.l = &l;
+	if (m.entries_known)
+		vq.entries = &m.entries;
 	rc = vpasswd_page(m.text, m.len, &vq, list_line, &ls, &n, e);
 	vpasswd_unmap(&m);
 	if (total)
@@ -483,28 +487,74 @@ int store_user_del(struct store *s, const struct v_user *u, struct qa_error *e)
 	return rc;
 }
 
+/* The mailbox's home as the place its .qmail is written: QA_ERR_NOT_FOUND
+ * until vpopmail has made it (it does on first use), QA_ERR_CORRUPT when
+ * vpasswd puts it outside the domain. */
+static int home_dq(const struct domain_info *info, const struct vpw_entry *pw, struct dq_dir *dq,
+                   struct qa_error *e)
+{
+	struct stat st;
+
+	if (pw->dir[0] && !home_in(info->dir, pw->dir))
+		return qa_fail(e, QA_ERR_CORRUPT, "user", "home of %s@%s is outside %s", pw->name,
+		               info->real, info->dir);
+	if (!pw->dir[0] || stat(pw->dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return qa_fail(e, QA_ERR_NOT_FOUND, "user", "%s@%s has no home directory yet", pw->name,
+		               info->real);
+	vpop_dq_dir(info, dq);
+	dq->path = pw->dir;
+	return 0;
+}
+
+/* pw with c applied. The line it makes is checked here, so that a refusal
+ * comes before anything is written. */
+static int apply_change(struct vpw_entry *pw, const struct user_change *c, const char *quota,
+                        struct qa_error *e)
+{
+	struct buf line = BUF_INIT;
+	int rc;
+
+	if (c->passwd_hash) {
+		if (set_hash(pw, c->passwd_hash, e) < 0)
+			return -1;
+		pw->has_clear = 0;      /* a stored clear text would be the old one */
+		pw->clear[0] = '\0';
+	}
+	if (c->gecos)
+		snprintf(pw->gecos, sizeof(pw->gecos), "%s", c->gecos->s);
+	if (quota)
+		snprintf(pw->quota, sizeof(pw->quota), "%s", quota);
+	if (c->set_flags)
+		pw->flags = c->flags;
+	rc = vpasswd_format_line(pw, &line, e);
+	buf_free(&line);
+	return rc;
+}
+
+/* The .qmail goes first and the vpasswd line (the commit point) last: after
+ * the checks the rewrite is what may still fail (its lock, the disk), and a
+ * random password it sets is shown only when the whole save is done. So a
+ * failed .qmail write leaves everything as it was, and a failed rewrite
+ * puts the .qmail back as it was read. */
 static int set_locked(const struct domain_info *info, const char *name,
                       const struct user_change *c, const char *quota, struct qa_error *e)
 {
 	char md[STORE_PATH_MAX], p[STORE_PATH_MAX];
+	int line = c->passwd_hash || c->gecos || quota || c->set_flags;
 	struct vpw_entry pw;
+	struct dq_user old;
+	struct dq_dir dq;
 
-	if (vpop_load_entry(info->dir, name, &pw, e) < 0)
+	if (vpop_load_entry(info->dir, name, &pw, e) < 0 || apply_change(&pw, c, quota, e) < 0)
 		return -1;
-	if (c->passwd_hash) {
-		if (set_hash(&pw, c->passwd_hash, e) < 0)
-			return -1;
-		pw.has_clear = 0;      /* a stored clear text would be the old one */
-		pw.clear[0] = '\0';
+	if (c->forward && (home_dq(info, &pw, &dq, e) < 0 || dq_user_read(pw.dir, &old, e) < 0
+	                   || dq_user_write(&dq, c->forward, e) < 0))
+		return -1;
+	if (line && vpasswd_replace(info->dir, &pw, e) < 0) {    /* the commit point */
+		if (c->forward)
+			dq_user_write(&dq, &old, NULL);
+		return -1;
 	}
-	if (c->gecos)
-		snprintf(pw.gecos, sizeof(pw.gecos), "%s", c->gecos->s);
-	if (quota)
-		snprintf(pw.quota, sizeof(pw.quota), "%s", quota);
-	if (c->set_flags)
-		pw.flags = c->flags;
-	if (vpasswd_replace(info->dir, &pw, e) < 0)            /* the commit point */
-		return -1;
 	/* vsetuserquota: maildirsize follows the new quota (or goes). */
 	if (quota && maildir_of(info->dir, pw.dir, md, sizeof(md))
 	    && (quota_apply(md, pw.quota, e) < 0 || vpop_path2(p, sizeof(p), md, "maildirsize", e) < 0

@@ -98,21 +98,32 @@ int vpasswd_lookup(const struct vpw_file *f, const char *name, struct vpw_entry 
 /* ---- vpasswd_page.c: list pages, straight from the mapped file */
 
 /* DOMDIR/vpasswd mapped read-only as it is (the last line may lack its
- * '\n'); a missing or empty file maps as text NULL, len 0. */
+ * '\n'); a missing or empty file maps as text NULL, len 0. entries is the
+ * number of entries (lines with ':') as vpasswd.cdb's header counts them,
+ * when that cdb is not older than the mapped vpasswd and the text ends in
+ * '\n' (entries_known); else the text must be walked to count them. */
 struct vpw_map {
 	const char *text;
 	size_t len;
+	size_t entries;
+	int entries_known;
 };
 int vpasswd_map(const char *domdir, struct vpw_map *m, struct qa_error *err);
 void vpasswd_unmap(struct vpw_map *m);
 
+/* The entries of DOMDIR/vpasswd at any size in about the time of two
+ * opens: vpasswd_map's count from the cdb, else counted in the text; 0 when
+ * there is no vpasswd (or it cannot be read). */
+size_t vpasswd_entries(const char *domdir);
+
 /* Which entries, in which order. Entries are the lines with a ':'. */
 struct vpw_query {
-	const char *search;     /* name or gecos contains it, ignoring ASCII case; NULL, "": all */
-	int by_gecos;           /* order by gecos (ASCII case ignored), then name; else by name */
+	const char *search;     /* name or gecos contains it, case folded (below); NULL, "": all */
+	int by_gecos;           /* order by folded gecos, then name; else by name */
 	int descending;
 	size_t offset;
 	size_t limit;           /* 0: no limit */
+	const size_t *entries;  /* the text's entries when known (vpw_map's), else NULL */
 };
 
 /* Gets one line of a page (without its '\n'); nonzero stops the page. */
@@ -121,9 +132,16 @@ typedef int (*vpw_line_fn)(void *ctx, const char *line, size_t len);
 /* The entries of text[0..len) (a whole vpasswd) that match q->search, in
  * q's order: fn gets entries [offset, offset + limit) of that order, and
  * *total counts all that match. Name order is the file's (vpasswd is kept
- * sorted), read forwards or backwards; gecos order holds at most
- * offset + limit lines in a heap. Returns 0; -1 with err when memory runs
- * out; or fn's first nonzero (the page ends there, *total is still set). */
+ * sorted), read forwards or backwards; with q->entries and no search,
+ * *total is *q->entries and only the lines up to the page are read, from
+ * the nearer end of the file. Gecos order holds at most offset + limit
+ * lines in a heap.
+ * Case folding (search and gecos order): ASCII letters, and the capitals
+ * of Latin-1 Supplement and Latin Extended-A (Å, Ä, Ö, É, Ø, Æ, Ł, Š, ...)
+ * to their lower case; gecos order is the byte order of the folded UTF-8,
+ * so a-z come first, then à..þ (å ä ö after z, as in Swedish), then the
+ * Latin Extended-A letters. Returns 0; -1 with err when memory runs out;
+ * or fn's first nonzero (the page ends there, *total is still set). */
 int vpasswd_page(const char *text, size_t len, const struct vpw_query *q, vpw_line_fn fn,
                  void *ctx, size_t *total, struct qa_error *err);
 

@@ -2,11 +2,12 @@
  * domain's admin: full name, a new password (typed twice, or random and
  * shown once), quota with its use, the flags vpopmail keeps in the gid
  * field, and delivery (normally, forwarded with a copy kept, forwarded
- * only). The view is one user.get (with forward=1). Saving sends only what
- * changed from what the form showed (the originals ride along as hidden
- * fields): an empty password field keeps the password, untouched flags the
- * helper knows but this page does not show stay as they were. Never
- * touches a store. */
+ * only). The view is one user.get (with forward=1). Saving is one user.mod
+ * with only what changed from what the form showed (the originals ride
+ * along as hidden fields): an empty password field keeps the password,
+ * untouched flags the helper knows but this page does not show stay as
+ * they were. The helper checks all of it before it writes any of it, so a
+ * refused save changes nothing. Never touches a store. */
 #include "config.h"
 
 #include "page.h"
@@ -228,38 +229,24 @@ static int read_form(struct ctx *c, struct change *ch)
 	return 0;
 }
 
-/* The helper runs a save needs, in the order least likely to leave half a
- * change: forwards (whose targets it checks), then the account, then the
- * password. PAGE_OK, PAGE_FAIL with e set, or PAGE_DONE. */
+/* One user.mod with what changed. PAGE_OK, PAGE_FAIL with e set, or
+ * PAGE_DONE. */
 static int save(struct ctx *c, const struct change *ch, struct proto_answer *ans,
                 struct qa_error *e)
 {
-	int rc = PAGE_OK;
+	struct helper_arg a[] = {
+		{ "user", ch->user }, { "gecos", ch->gecos }, { "quota", ch->quota },
+		{ "flags", ch->flags }, { "password", ch->password },
+		{ "random", ch->random ? "1" : NULL },
+		{ "targets", ch->forward ? ch->targets : NULL },
+		{ "save_copy", ch->forward ? (ch->save_copy ? "1" : "0") : NULL },
+	};
 
 	/* Nothing to change: still ask who is asking (the way back to the
 	 * list names the superadmin's domain; an ended session logs in). */
 	if (!ch->forward && !ch->gecos && !ch->quota && !ch->flags && !ch->password && !ch->random)
 		return page_whoami(c);
-
-	if (ch->forward) {
-		struct helper_arg a[] = { { "user", ch->user }, { "targets", ch->targets },
-		                          { "save_copy", ch->save_copy ? "1" : "0" } };
-
-		rc = page_call(c, "forward.set", a, 3, ans, e);
-	}
-	if (rc == PAGE_OK && (ch->gecos || ch->quota || ch->flags)) {
-		struct helper_arg a[] = { { "user", ch->user }, { "gecos", ch->gecos },
-		                          { "quota", ch->quota }, { "flags", ch->flags } };
-
-		rc = page_call(c, "user.mod", a, 4, ans, e);
-	}
-	if (rc == PAGE_OK && (ch->password || ch->random)) {
-		struct helper_arg a[] = { { "user", ch->user }, { "password", ch->password },
-		                          { "random", ch->random ? "1" : NULL } };
-
-		rc = page_call(c, "user.passwd", a, 3, ans, e);
-	}
-	return rc;
+	return page_call(c, "user.mod", a, sizeof(a) / sizeof(a[0]), ans, e);
 }
 
 /* The form again after a mistake: as stored, with what was typed over it

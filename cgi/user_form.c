@@ -58,7 +58,8 @@ void uf_usage(struct ctx *c, struct tdict *d, const struct proto_record *r)
 	uint64_t used = rec_u64(r, "used_bytes"), limit = rec_u64(r, "quota_bytes");
 	unsigned pct = fmt_percent(used, limit);
 
-	td_set(d, "used", fmt_bytes(c, used));
+	if (proto_rec_get(r, "used_bytes"))
+		td_set(d, "used", fmt_bytes(c, used));
 	if (!limit)
 		return;
 	td_set(d, "limit", fmt_bytes(c, limit));

@@ -33,9 +33,11 @@ extern const size_t uf_nflags;
 /* Whether the comma-separated list holds name. */
 int uf_has_flag(const char *list, const char *name);
 
-/* The usage of a user.list / user.get item into d: used ("12 MB"), and
- * with a limit: limit ("50 MB"), bar ("bar", "bar warn" from 80 %, "bar
- * full" at 100 %) and bar_fill (its width class, w0 .. w100). */
+/* The usage of a user.list / user.get item into d: used ("12 MB"; unset
+ * when the item has no used_bytes: user.list leaves it out for a mailbox
+ * without a quota), and with a limit: limit ("50 MB"), bar ("bar", "bar
+ * warn" from 80 %, "bar full" at 100 %) and bar_fill (its width class, w0
+ * .. w100). */
 void uf_usage(struct ctx *c, struct tdict *d, const struct proto_record *r);
 
 /* A quota in bytes as the form shows it: quota_num ("50", "1.5"),

@@ -93,7 +93,7 @@ static void check_page(const uint8_t *data, size_t size)
 	memcpy(needle, data + (size > 0), k);
 	needle[k] = '\0';
 	for (order = 0; order < 4; order++) {
-		struct vpw_query q = { needle, order / 2, order % 2, off, 16 };
+		struct vpw_query q = { needle, order / 2, order % 2, off, 16, NULL };
 		struct seen s = { (const char *)data, size, { 0 }, 0 };
 
 		if (vpasswd_page((const char *)data, size, &q, seen_line, &s, &total, NULL) != 0)
@@ -108,6 +108,32 @@ static void check_page(const uint8_t *data, size_t size)
 	}
 }
 
+/* With the total known (as vpasswd.cdb's header gives it), a page by name
+ * is read from the nearer end and stops there: the same lines, the same
+ * total, for every offset up to past the end. */
+static void check_known(const uint8_t *data, size_t size)
+{
+	size_t total = 0, known, off, i;
+	int order;
+
+	for (order = 0; order < 2; order++)
+		for (off = 0; off < 40; off += 3) {
+			struct vpw_query q = { NULL, 0, order, off, 16, NULL };
+			struct seen a = { (const char *)data, size, { 0 }, 0 };
+			struct seen b = { (const char *)data, size, { 0 }, 0 };
+
+			if (vpasswd_page((const char *)data, size, &q, seen_line, &a, &known, NULL) != 0)
+				__builtin_trap();
+			q.entries = &known;
+			if (vpasswd_page((const char *)data, size, &q, seen_line, &b, &total, NULL) != 0
+			    || total != known || a.n != b.n)
+				__builtin_trap();
+			for (i = 0; i < a.n; i++)
+				if (a.pos[i] != b.pos[i])
+					__builtin_trap();
+		}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -116,6 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_line((const char *)data, size);
 	check_page(data, size);
+	check_known(data, size);
 	if (vpasswd_load_mem(&f, data, size, NULL) < 0)
 		return 0;
 	if (f.len && f.text[f.len - 1] != '\n')

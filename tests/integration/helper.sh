@@ -100,6 +100,71 @@ tap_is "no_password_change is enforced" "$(get status "$a")" denied
 a=$(call user.list ticket="$K2" domain=emak.se)
 tap_is "the admin flag makes klient2 a domain admin at once" "$(get status "$a")" ok
 
+# --- user.mod: the edit page's whole save in one request, checked whole
+# before anything is written: full name, quota, flags, password, forward
+"$CTL" user add klient3@emak.se Klient3pw -c "Klient 3" >/dev/null
+D=$RUN/vpopmail/domains/emak.se
+field3() {	# field3 N: field N of klient3's vpasswd line
+	grep '^klient3:' "$D/vpasswd" | cut -d: -f"$1"
+}
+snap() {	# snap: the domain's files, to show that nothing changed
+	(cd "$D" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+}
+before=$(snap)
+a=$(call user.mod ticket="$PM" user=klient3@emak.se "gecos=Klient Tre" password=Tre3pwx quota=10M \
+	flags=no_pop targets=nobody-here save_copy=1)
+tap_is "user.mod with a forward to an unknown name is refused" "$(get status "$a")" not_found
+tap_is "... naming targets" "$(get field "$a")" targets
+tap_is "... and nothing changed: not the full name, password, quota, flags" "$(snap)" "$before"
+a=$(call user.mod ticket="$PM" user=klient3@emak.se "gecos=Klient Tre" quota=lots targets=klient1)
+tap_is "a bad quota with a good forward is refused" "$(get status "$a")" invalid
+tap_is "... naming the quota" "$(get field "$a")" quota
+tap_is "... and the forward was not written" "$(snap)" "$before"
+a=$(call user.mod ticket="$PM" user=klient3@emak.se "gecos=a:b" targets=klient1)
+tap_is "a full name with a colon and a good forward is refused" "$(get status "$a")" invalid
+a=$(call user.mod ticket="$PM" user=klient3@emak.se flags=root targets=klient1)
+tap_is "an unknown flag and a good forward are refused" "$(get status "$a")" invalid
+a=$(call user.mod ticket="$PM" user=klient3@emak.se targets=klient3@emak.se)
+tap_is "a forward to itself is refused" "$(get status "$a")" invalid
+tap_is "... and none of these changed anything" "$(snap)" "$before"
+a=$(call user.mod ticket="$PM" user=klient3@emak.se "gecos=Klient Tre" password=Tre3pwx quota=10M \
+	flags=no_pop "targets=klient1, far@example.org" save_copy=1)
+tap_is "user.mod: full name, password, quota, flags and forward in one request" "$(get status "$a")" ok
+tap_is "... the vpasswd line" "$(field3 4):$(field3 5):$(field3 7)" "2:Klient Tre:10485760S"
+if command -v cdb >/dev/null; then
+	tap_is "... vpasswd.cdb agrees" "$(cdb -q "$D/vpasswd.cdb" klient3)" "$(grep '^klient3:' "$D/vpasswd" | cut -d: -f2-)"
+fi
+tap_is "... the .qmail: forwards, then the Maildir" "$(cat "$D/klient3/.qmail")" "&klient1@emak.se
+&far@example.org
+$D/klient3/Maildir/"
+tap_is "... the new password logs in" "$(get status "$(call login user=klient3@emak.se password=Tre3pwx)")" ok
+ino=$(stat -c %i "$D/vpasswd")
+a=$(call user.mod ticket="$PM" user=klient3@emak.se targets=)
+tap_is "user.mod with only targets= (normal delivery)" "$(get status "$a")" ok
+tap_ok "... removes the .qmail" test ! -e "$D/klient3/.qmail"
+tap_is "... and leaves vpasswd alone (no rewrite)" "$(stat -c %i "$D/vpasswd")" "$ino"
+a=$(call user.mod ticket="$PM" user=klient3@emak.se random=1)
+pw=$(get head.password "$a")
+tap_like "user.mod random=1 answers the new password" "$pw" '^[^ ]{8,}$'
+tap_is "... which logs in" "$(get status "$(call login user=klient3@emak.se password="$pw")")" ok
+# The vpasswd rewrite comes after the .qmail; when it fails (here: its lock
+# file is a directory), the .qmail is put back as it was.
+"$CTL" forward set klient3@emak.se klient1 --copy >/dev/null
+owner=$(stat -c %u:%g "$D/.vpasswd.lock")
+before=$(snap)
+rm -f "$D/.vpasswd.lock"
+mkdir "$D/.vpasswd.lock"
+a=$(call user.mod ticket="$PM" user=klient3@emak.se "gecos=Never" targets=far@example.org)
+tap_is "a save whose vpasswd rewrite fails is refused" "$(get status "$a")" io
+rmdir "$D/.vpasswd.lock"
+: >"$D/.vpasswd.lock"
+chown "$owner" "$D/.vpasswd.lock"
+tap_is "... the .qmail is as it was, and the rest too" "$(snap)" "$before"
+tap_is "... still forwarding to klient1 with a copy" "$(cat "$D/klient3/.qmail")" "&klient1@emak.se
+$D/klient3/Maildir/"
+a=$(call user.mod ticket="$K1" user=klient3@emak.se "gecos=Owned" targets=x@example.org)
+tap_is "a mailbox owner cannot use user.mod" "$(get status "$a")" denied
+
 a=$(call login user=admin password=Sup3rpw)
 SA=$(get head.ticket "$a")
 tap_is "the superadmin logs in" "$(get head.role "$a")" superadmin

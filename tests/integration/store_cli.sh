@@ -147,6 +147,19 @@ run qmailadmin-ctl user mod lars.jonsson@emak.se -q 10485760S,1000C -c "Lars J"
 tap_is "user mod lars.jonsson -q -c" "$(field lars.jonsson 5,7)" "Lars J:10485760S,1000C"
 tap_is "lars.jonsson: maildirsize" "$(cat "$DOM/lars.jonsson/Maildir/maildirsize")" \
 	"$(printf '10485760S,1000C\n0 0')"
+run qmailadmin-ctl user mod lars.jonsson@emak.se -c "Lars Jonsson" -p Mod1pw -t klient1 --copy
+tap_is "user mod -c -p -t --copy: one change" "$RC" 0
+tap_is "... the full name" "$(field lars.jonsson 5)" "Lars Jonsson"
+tap_ok "... crypt(Mod1pw)" crypt_ok Mod1pw "$(field lars.jonsson 2)"
+tap_is "... the .qmail" "$(cat "$DOM/lars.jonsson/.qmail")" "$(printf '&klient1@emak.se\n%s/lars.jonsson/Maildir/' "$DOM")"
+run qmailadmin-ctl user mod lars.jonsson@emak.se -c "Not This" -t nosuchname
+tap_is "user mod with a bad forward: refused" "$RC" 1
+tap_is "... the full name stays" "$(field lars.jonsson 5)" "Lars Jonsson"
+run qmailadmin-ctl user mod lars.jonsson@emak.se -t ''
+tap_ok "user mod -t '': normal delivery" test ! -e "$DOM/lars.jonsson/.qmail"
+run qmailadmin-ctl user mod lars.jonsson@emak.se -r
+tap_like "user mod -r prints the new password" "$OUT" '^password: [^ ]{8,}$'
+tap_ok "... which is the password now" crypt_ok "${OUT#password: }" "$(field lars.jonsson 2)"
 tap_ok "vpasswd.cdb still holds vpasswd" cdb_is_vpasswd "$DOM"
 run qmailadmin-ctl user show klient2@emak.se
 tap_like "user show: admin" "$OUT" '^admin: 1$'

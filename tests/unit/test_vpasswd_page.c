@@ -1,7 +1,8 @@
 /* Unit tests: vpasswd_page (list pages in name or full-name order, with a
- * search) and vpasswd_map. Pages are checked against a plain reference:
- * every entry parsed, filtered and sorted with qsort; at 100,000 users the
- * sorted first pages are also timed. */
+ * search, the total counted or taken from vpasswd.cdb) and vpasswd_map.
+ * Pages are checked against a plain reference: every entry parsed,
+ * filtered and sorted with qsort; at 100,000 users the sorted first pages
+ * are also timed. */
 #include "config.h"
 
 #include "check_main.h"
@@ -13,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* What a page handed on: the names, in order. */
 struct got {
@@ -35,11 +39,12 @@ static int collect(void *ctx, const char *line, size_t len)
 	return g->stop_after && g->n == g->stop_after ? 7 : 0;
 }
 
-static struct got *page(const char *text, const char *search, const char *sort, size_t offset,
-                        size_t limit, size_t *total)
+/* entries: the total as vpasswd.cdb would give it, or NULL: counted. */
+static struct got *page_known(const char *text, const char *search, const char *sort,
+                              size_t offset, size_t limit, const size_t *entries, size_t *total)
 {
 	static struct got g;
-	struct vpw_query q = { search, 0, 0, offset, limit };
+	struct vpw_query q = { search, 0, 0, offset, limit, entries };
 	struct qa_error e = { 0 };
 
 	memset(&g, 0, sizeof(g));
@@ -47,6 +52,12 @@ static struct got *page(const char *text, const char *search, const char *sort, 
 	q.by_gecos = strstr(sort, "gecos") != NULL;
 	ck_assert_int_eq(vpasswd_page(text, strlen(text), &q, collect, &g, total, &e), 0);
 	return &g;
+}
+
+static struct got *page(const char *text, const char *search, const char *sort, size_t offset,
+                        size_t limit, size_t *total)
+{
+	return page_known(text, search, sort, offset, limit, NULL, total);
 }
 
 /* "a,b,c": the names of a page joined, to compare in one assertion. */
@@ -129,9 +140,58 @@ START_TEST(gecos_order_ignores_ascii_case_then_uses_the_name)
 }
 END_TEST
 
+/* Latin-1 Supplement and Latin Extended-A capitals fold to their lower
+ * case; the order is the byte order of the folded UTF-8: a-z, then (in
+ * code point order) × ä å æ é ö ø ÿ, then ł. */
+START_TEST(gecos_order_folds_latin_letters_too)
+{
+	static const char text[] =
+		"b1:x:1:0:\xc3\x85sa:/d/b1:\n"        /* Åsa */
+		"b2:x:1:0:\xc3\xa5ke:/d/b2:\n"        /* åke */
+		"b3:x:1:0:Zoe:/d/b3:\n"
+		"b4:x:1:0:\xc3\x89mile:/d/b4:\n"      /* Émile: after z, not with e */
+		"b5:x:1:0:eva:/d/b5:\n"
+		"b6:x:1:0:\xc3\x96rjan:/d/b6:\n"      /* Örjan */
+		"b7:x:1:0:\xc3\xa4rla:/d/b7:\n"       /* ärla */
+		"b8:x:1:0:\xc3\x84nna:/d/b8:\n"       /* Änna */
+		"b9:x:1:0:\xc3\x98st:/d/b9:\n"        /* Øst */
+		"c1:x:1:0:\xc3\xa6" "ble:/d/c1:\n"       /* æble */
+		"c2:x:1:0:\xc3\x86r\xc3\xb8:/d/c2:\n" /* Ærø */
+		"c3:x:1:0:\xc5\x81ukasz:/d/c3:\n"     /* Łukasz */
+		"c4:x:1:0:\xc5\x82ucja:/d/c4:\n"      /* łucja */
+		"c5:x:1:0:\xc3\x97x:/d/c5:\n"         /* ×x: a sign, not a letter */
+		"c6:x:1:0:\xc5\xb8" "ves:/d/c6:\n";      /* Ÿves: ÿ, in Latin-1 */
+
+	PAGE_IS(text, "", "gecos", 0, 0, 15, "b5,b3,c5,b8,b7,b2,b1,c1,c2,b4,b6,b9,c6,c4,c3");
+	PAGE_IS(text, "", "-gecos", 0, 3, 15, "c3,c4,c6");
+	/* a search folds the same letters */
+	PAGE_IS(text, "\xc3\xa5sa", "name", 0, 0, 1, "b1");             /* åsa */
+	PAGE_IS(text, "\xc3\x85KE", "name", 0, 0, 1, "b2");             /* ÅKE */
+	PAGE_IS(text, "\xc5\x81u", "gecos", 0, 0, 2, "c4,c3");          /* Łu */
+	PAGE_IS(text, "\xc3\xa6R\xc3\x98", "name", 0, 0, 1, "c2");      /* æRØ */
+	PAGE_IS(text, "\xc3\xb7", "name", 0, 0, 0, "");                 /* ÷ is not × folded */
+}
+END_TEST
+
+/* Past the 16 bytes of the integer key, and a letter split across it. */
+START_TEST(gecos_fold_past_the_key)
+{
+	static const char text[] =
+		"a1:x:1:0:Karl-Gustav LINDSTR\xc3\x96M:/d/a1:\n"
+		"a2:x:1:0:karl-gustav lindstr\xc3\xb6m:/d/a2:\n"
+		"a3:x:1:0:Karl-Gustav Lindstrom:/d/a3:\n"
+		"a4:x:1:0:abcdefghijklmno\xc3\x85:/d/a4:\n"   /* Å's bytes are 16th and 17th */
+		"a5:x:1:0:ABCDEFGHIJKLMNO\xc3\xa5:/d/a5:\n"
+		"a6:x:1:0:abcdefghijklmnoz:/d/a6:\n";
+
+	PAGE_IS(text, "", "gecos", 0, 0, 6, "a6,a4,a5,a3,a1,a2");
+	PAGE_IS(text, "", "-gecos", 0, 0, 6, "a2,a1,a3,a5,a4,a6");
+}
+END_TEST
+
 START_TEST(a_stop_from_the_callback_ends_the_page_not_the_count)
 {
-	struct vpw_query q = { NULL, 0, 0, 0, 0 };
+	struct vpw_query q = { NULL, 0, 0, 0, 0, NULL };
 	struct got g;
 	size_t total = 0;
 	int desc;
@@ -156,10 +216,32 @@ struct ref {
 	char gecos[64];
 };
 
+/* The fold for the letters make_text uses, written out: ASCII, Latin-1
+ * capitals (C3 80..9E but not the sign C3 97) and Ł (C5 81). */
+static void ref_fold(const char *in, char *out)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	size_t i;
+
+	for (i = 0; u[i]; i++) {
+		out[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
+		if (i > 0 && u[i - 1] == 0xC3 && u[i] >= 0x80 && u[i] <= 0x9E && u[i] != 0x97)
+			out[i] = (char)(u[i] + 0x20);
+		if (i > 0 && u[i - 1] == 0xC5 && u[i] == 0x81)
+			out[i] = (char)0x82;
+	}
+	out[i] = '\0';
+}
+
 static int ref_cmp(const void *pa, const void *pb)
 {
 	const struct ref *a = pa, *b = pb;
-	int c = strcasecmp(a->gecos, b->gecos);   /* ASCII case only (C locale) */
+	char fa[64], fb[64];
+	int c;
+
+	ref_fold(a->gecos, fa);
+	ref_fold(b->gecos, fb);
+	c = strcmp(fa, fb);
 
 	if (c)
 		return c;
@@ -175,7 +257,8 @@ static int ref_cmp_name(const void *pa, const void *pb)
 /* n entries with few distinct full names (many ties), in name order. */
 static char *make_text(size_t n, struct ref *refs)
 {
-	static const char *const first[] = { "Anna", "anna", "Lars", "Åsa", "bo", "Örjan", "" };
+	static const char *const first[] = { "Anna", "anna", "Lars", "Åsa", "bo", "Örjan", "",
+		                             "åsa", "ÖRJAN", "Łukasz", "łukasz" };
 	struct buf b = BUF_INIT;
 	size_t i;
 	uint32_t r = 12345;
@@ -183,7 +266,7 @@ static char *make_text(size_t n, struct ref *refs)
 	for (i = 0; i < n; i++) {
 		r = r * 1103515245u + 12345u;
 		snprintf(refs[i].name, sizeof(refs[i].name), "u%05zu", i);
-		snprintf(refs[i].gecos, sizeof(refs[i].gecos), "%s%s%u", first[(r >> 16) % 7],
+		snprintf(refs[i].gecos, sizeof(refs[i].gecos), "%s%s%u", first[(r >> 16) % 11],
 		         (r >> 8) % 3 ? " " : "", (r >> 20) % 5);
 		snprintf(refs[i].line, sizeof(refs[i].line), "%s:x:1:0:%s:/d/%s:NOQUOTA",
 		         refs[i].name, refs[i].gecos, refs[i].name);
@@ -213,13 +296,26 @@ static void check_against_ref(const char *text, struct ref *refs, size_t n, cons
 		ck_assert_msg(!strcmp(g->names[i], kept[j].name), "%s %s off %zu lim %zu: #%zu is %s, want %s",
 		              sort, search ? search : "-", offset, limit, i, g->names[i], kept[j].name);
 	}
+	/* With the total known (vpasswd.cdb's count) a page by name is the
+	 * same, read from the nearer end. */
+	if (search || strstr(sort, "gecos"))
+		return;
+	g = page_known(text, search, sort, offset, limit, &k, &total);
+	ck_assert_uint_eq(total, k);
+	ck_assert_uint_eq(g->n, want);
+	for (i = 0; i < want; i++) {
+		size_t j = sort[0] == '-' ? k - 1 - (offset + i) : offset + i;
+
+		ck_assert_msg(!strcmp(g->names[i], kept[j].name), "known %s off %zu lim %zu: #%zu is %s, want %s",
+		              sort, offset, limit, i, g->names[i], kept[j].name);
+	}
 }
 
 START_TEST(pages_agree_with_a_full_sort)
 {
 	static struct ref refs[1000];
 	static const char *const sorts[] = { "name", "-name", "gecos", "-gecos" };
-	static const size_t offsets[] = { 0, 1, 49, 50, 333, 950, 999, 1000, 1500 };
+	static const size_t offsets[] = { 0, 1, 49, 50, 333, 480, 500, 520, 950, 999, 1000, 1500 };
 	static const size_t limits[] = { 0, 1, 7, 50, 1000 };
 	char *text = make_text(1000, refs);
 	size_t s, o, l;
@@ -256,6 +352,72 @@ START_TEST(map_reads_the_file_as_it_is)
 }
 END_TEST
 
+static void set_mtime(const char *rel, time_t t)
+{
+	struct timespec ts[2] = { { t, 0 }, { t, 0 } };
+
+	ck_assert_int_eq(utimensat(AT_FDCWD, tree_at(rel), ts, 0), 0);
+}
+
+/* The count comes from vpasswd.cdb only when it can be trusted: a cdb
+ * not older than vpasswd, and a text whose last line vpopmail's builder
+ * would have read (it ends in '\n'). */
+START_TEST(map_counts_from_the_cdb_when_it_is_current)
+{
+	struct vpw_map m;
+	struct qa_error e = { 0 };
+	size_t total = 0;
+	struct got g;
+	struct vpw_query q = { NULL, 0, 0, 0, 2, NULL };
+
+	tree_put_text("vpasswd", four);
+	ck_assert_int_eq(vpasswd_map(tree_root, &m, &e), 0);
+	ck_assert_int_eq(m.entries_known, 0);                   /* no cdb */
+	vpasswd_unmap(&m);
+	ck_assert_uint_eq(vpasswd_entries(tree_root), 4);       /* counted */
+	ck_assert_int_eq(vpasswd_rebuild_cdb(tree_root, &e), 0);
+	set_mtime("vpasswd", 1000000000);
+	set_mtime("vpasswd.cdb", 1000000000);
+	ck_assert_int_eq(vpasswd_map(tree_root, &m, &e), 0);
+	ck_assert_int_eq(m.entries_known, 1);
+	ck_assert_uint_eq(m.entries, 4);
+	/* the cdb says 4 and is believed: the page stops after its lines */
+	memset(&g, 0, sizeof(g));
+	q.entries = &m.entries;
+	ck_assert_int_eq(vpasswd_page(m.text, m.len, &q, collect, &g, &total, &e), 0);
+	ck_assert_uint_eq(total, 4);
+	ck_assert_str_eq(joined(&g), "anna,bertil");
+	vpasswd_unmap(&m);
+	ck_assert_uint_eq(vpasswd_entries(tree_root), 4);
+	/* a vpasswd edited by hand after the cdb: counted in the text */
+	tree_put_text("vpasswd", "anna:x:1:0:A:/d/a:\nbo:x:1:0:B:/d/b:\n");
+	set_mtime("vpasswd", 1000000001);
+	ck_assert_int_eq(vpasswd_map(tree_root, &m, &e), 0);
+	ck_assert_int_eq(m.entries_known, 0);
+	vpasswd_unmap(&m);
+	ck_assert_uint_eq(vpasswd_entries(tree_root), 2);
+	/* no final newline: vpopmail's cdb would lack the last line */
+	tree_put_text("vpasswd", "anna:x:1:0:A:/d/a:\nbo:x:1:0:B:/d/b:");
+	ck_assert_int_eq(vpasswd_rebuild_cdb(tree_root, &e), 0);
+	set_mtime("vpasswd", 1000000002);
+	set_mtime("vpasswd.cdb", 1000000003);
+	ck_assert_int_eq(vpasswd_map(tree_root, &m, &e), 0);
+	ck_assert_int_eq(m.entries_known, 0);
+	vpasswd_unmap(&m);
+	/* a broken cdb header (odd slots) is no count */
+	tree_put_text("vpasswd", four);
+	tree_put_text("vpasswd.cdb", "\x01\x02");
+	set_mtime("vpasswd", 1000000004);
+	set_mtime("vpasswd.cdb", 1000000005);
+	ck_assert_int_eq(vpasswd_map(tree_root, &m, &e), 0);
+	ck_assert_int_eq(m.entries_known, 0);
+	vpasswd_unmap(&m);
+	ck_assert_uint_eq(vpasswd_entries(tree_root), 4);
+	unlink(tree_at("vpasswd"));
+	ck_assert_uint_eq(vpasswd_entries(tree_root), 0);
+}
+END_TEST
+
 static double ms_since(const struct timespec *t0)
 {
 	struct timespec t1;
@@ -284,8 +446,9 @@ START_TEST(a_hundred_thousand_users)
 		           "/home/vpopmail/domains/big.test/%zu/u%06zu:NOQUOTA\n",
 		           i, i, 99999 - i, i / 100, i);
 	tree_put(tree_at("vpasswd"), text.p, text.len);
+	ck_assert_int_eq(vpasswd_rebuild_cdb(tree_root, NULL), 0);
 	for (i = 0; i < 4; i++) {
-		struct vpw_query q = { NULL, 0, 0, 0, 50 };
+		struct vpw_query q = { NULL, 0, 0, 0, 50, NULL };
 		struct got *g = calloc(1, sizeof(*g));
 
 		ck_assert_ptr_nonnull(g);
@@ -293,7 +456,10 @@ START_TEST(a_hundred_thousand_users)
 		q.by_gecos = strstr(sorts[i], "gecos") != NULL;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		ck_assert_int_eq(vpasswd_map(tree_root, &m, NULL), 0);
+		ck_assert_int_eq(m.entries_known, 1);
+		q.entries = &m.entries;
 		ck_assert_int_eq(vpasswd_page(m.text, m.len, &q, collect, g, &total, NULL), 0);
+		q.entries = NULL;
 		vpasswd_unmap(&m);
 		ms = ms_since(&t0);
 		fprintf(stderr, "# page 1 of 50 by %s: %.1f ms\n", sorts[i], ms);
@@ -323,9 +489,12 @@ static Suite *suite(void)
 	tcase_add_test(tc, search_matches_name_or_gecos_ignoring_case);
 	tcase_add_test(tc, name_order_pages_both_ways);
 	tcase_add_test(tc, gecos_order_ignores_ascii_case_then_uses_the_name);
+	tcase_add_test(tc, gecos_order_folds_latin_letters_too);
+	tcase_add_test(tc, gecos_fold_past_the_key);
 	tcase_add_test(tc, a_stop_from_the_callback_ends_the_page_not_the_count);
 	tcase_add_test(tc, pages_agree_with_a_full_sort);
 	tcase_add_test(tc, map_reads_the_file_as_it_is);
+	tcase_add_test(tc, map_counts_from_the_cdb_when_it_is_current);
 	tcase_add_test(tc, a_hundred_thousand_users);
 	suite_add_tcase(s, tc);
 	return s;
