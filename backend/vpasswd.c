@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Far above any real domain (~7 million users), low enough that a hostile
@@ -649,6 +650,28 @@ static int open_cdb(struct cdbw *w, const char *domdir, const struct plan *pl,
 	return 0;
 }
 
+/* Dovecot's passwd-file (and other readers that cache vpasswd) rereads the
+ * file only when its mtime, in whole seconds, or its size has changed. A
+ * change that keeps the size (a new password hash, a flag, a quota) in the
+ * same second as the last one would go unseen, and the old password would
+ * keep working. So such a file is given the next second as its mtime; a
+ * burst of changes may run the clock ahead by at most MTIME_AHEAD_MAX. */
+#define MTIME_AHEAD_MAX 5
+
+static void mtime_after(int fd, const char *path, off_t new_size)
+{
+	struct timespec now, ts[2];
+	struct stat old;
+
+	if (stat(path, &old) < 0 || old.st_size != new_size
+	    || clock_gettime(CLOCK_REALTIME, &now) < 0 || now.tv_sec > old.st_mtime
+	    || old.st_mtime > now.tv_sec + MTIME_AHEAD_MAX)
+		return;
+	ts[0].tv_sec = ts[1].tv_sec = old.st_mtime + 1;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	futimens(fd, ts);
+}
+
 /* Writes the planned vpasswd and its cdb, both to temp files first, then
  * renames vpasswd, then the cdb, so a reader never sees a cdb newer than
  * vpasswd. If the second rename fails the stale cdb is removed: vpopmail
@@ -660,6 +683,7 @@ static int write_both(const char *domdir, const struct plan *pl, size_t lines,
 	struct atomic_file af;
 	struct cdbw w;
 	struct iovec *iov;
+	off_t size;
 	size_t k;
 
 	if (pl->failed || pl->n > INT_MAX)
@@ -679,7 +703,10 @@ static int write_both(const char *domdir, const struct plan *pl, size_t lines,
 	}
 	/* straight from the old file's mapping and the new lines */
 	atomic_writev(&af, iov, (int)pl->n);
+	for (size = 0, k = 0; k < pl->n; k++)
+		size += (off_t)pl->v[k].n;
 	free(iov);
+	mtime_after(af.fd, path, size);
 	if (af.failed) {
 		qa_fail_errno(err, "vpasswd", "write %s", path);
 		atomic_abort(&af);

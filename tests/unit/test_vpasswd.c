@@ -502,6 +502,41 @@ START_TEST(vmoduser_and_vdeluser_match_fixtures_03_04)
 }
 END_TEST
 
+/* A change that keeps vpasswd's size gets a later mtime second than the
+ * file had, so that Dovecot's passwd-file (which rereads on a new mtime
+ * second or size) sees it; a burst cannot run the clock far ahead. */
+START_TEST(same_size_changes_move_the_mtime_second)
+{
+	struct vpw_entry e;
+	struct qa_error err;
+	struct stat a, b;
+	int i;
+
+	if (!fixtures())
+		return;
+	tree_copy(fixture("02-emak-users-added", "emak.se", "vpasswd"), tree_at("vpasswd"));
+	fresh("klient1", &e);
+	ck_assert_int_eq(vpasswd_replace(tree_root, &e, &err), 0);
+	ck_assert_int_eq(stat(tree_at("vpasswd"), &a), 0);
+	for (i = 0; i < 3; i++) {
+		fresh("klient1", &e);
+		hash_into(e.passwd, sizeof(e.passwd), i % 2 ? "Pw-one1" : "Pw-two2");
+		ck_assert_int_eq(vpasswd_replace(tree_root, &e, &err), 0);
+		ck_assert_int_eq(stat(tree_at("vpasswd"), &b), 0);
+		ck_assert_int_eq(b.st_size, a.st_size);
+		ck_assert_int_gt(b.st_mtime, a.st_mtime);    /* a new second each time */
+		a = b;
+	}
+	for (i = 0; i < 20; i++) {
+		fresh("klient1", &e);
+		hash_into(e.passwd, sizeof(e.passwd), i % 2 ? "Pw-one1" : "Pw-two2");
+		ck_assert_int_eq(vpasswd_replace(tree_root, &e, &err), 0);
+	}
+	ck_assert_int_eq(stat(tree_at("vpasswd"), &b), 0);
+	ck_assert_int_le(b.st_mtime, time(NULL) + 6);     /* at most 5 s ahead */
+}
+END_TEST
+
 /* ======================================================= file mutations */
 
 START_TEST(insert_goes_before_the_first_greater_name)
@@ -810,6 +845,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, cdb_lookup_finds_every_user);
 	tcase_add_test(tc, vadduser_lines_match_fixture_02);
 	tcase_add_test(tc, vmoduser_and_vdeluser_match_fixtures_03_04);
+	tcase_add_test(tc, same_size_changes_move_the_mtime_second);
 	tcase_add_test(tc, insert_goes_before_the_first_greater_name);
 	tcase_add_test(tc, refusals_change_nothing);
 	tcase_add_test(tc, replace_and_delete_handle_duplicates);
