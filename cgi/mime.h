@@ -95,7 +95,8 @@ int mime_is_token(const char *s);
 /* A shown image type: image/png, image/jpeg, image/gif, image/webp. */
 int mime_is_image(const struct imap_body *part);
 
-/* The decoded size of part: base64 is 3/4 of what it takes encoded. */
+/* The decoded size of part: base64 is 3/4 of what it takes encoded, less
+ * the line ends (lines of 76 characters and CRLF, as mailers write it). */
 uint64_t mime_decoded_size(const struct imap_body *part);
 
 /* ---- mime_body.c: a fetched part's bytes */

@@ -75,9 +75,12 @@ const char *mime_type_of(struct arena *a, const struct imap_body *b)
 
 uint64_t mime_decoded_size(const struct imap_body *b)
 {
-	if (b->encoding && !strcmp(b->encoding, "base64"))
-		return b->size / 4 * 3 + b->size % 4 * 3 / 4;
-	return b->size;
+	uint64_t n = b->size;
+
+	if (!b->encoding || strcmp(b->encoding, "base64"))
+		return n;
+	n -= n / 78 * 2;               /* the CRLF ending each line of 76 */
+	return n / 4 * 3 + n % 4 * 3 / 4;
 }
 
 /* The last path component of name, without blanks around it; NULL if
