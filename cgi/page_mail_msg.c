@@ -123,11 +123,12 @@ static unsigned flowed(const struct imap_body *part)
 	return TEXTMAIL_FLOWED | (d && !strcasecmp(d, "yes") ? TEXTMAIL_DELSP : 0);
 }
 
-/* A text item as safe HTML. */
+/* A text item as safe HTML; -1 when it was not fetched (over a bound, or
+ * the message went away between the FETCHes) or memory ran out. */
 static int text_block(struct view *v, struct tdict *d, const struct mime_item *it)
 {
 	const char *sec = it->part->section[0] ? it->part->section : "1";
-	const struct imap_section *s = imap_fetch_section(v->texts, sec);
+	const struct imap_section *s = v->texts ? imap_fetch_section(v->texts, sec) : NULL;
 	struct sanitize_opts o = { v->images, 1, cid_url, v };
 	struct sanitize_result r;
 	struct safe_html h;
