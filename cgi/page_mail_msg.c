@@ -53,7 +53,6 @@ struct view {
 	const struct imap_body *body;
 	const struct imap_fetch *texts;   /* the fetched text parts */
 	unsigned blocked;                 /* remote images left out */
-	int truncated;                    /* a part too large to show */
 };
 
 /* The URL of one part of this message. */
@@ -141,6 +140,8 @@ static int text_block(struct view *v, struct tdict *d, const struct mime_item *i
 		if (sanitize_html(v->c->a, text, len, &o, &r) < 0)
 			return -1;
 		v->blocked += r.remote_blocked;
+		if (r.truncated)          /* cut at a sanitizer bound: the rest is in the download */
+			td_set(d, "cut_url", part_url(v, sec, 0));
 		h = r.html;
 	} else if (textmail_html(v->c->a, text, len, flowed(it->part), &h) < 0) {
 		return -1;
@@ -173,7 +174,6 @@ static void add_blocks(struct view *v, struct tlist *l, const struct mime_plan *
 			td_set(d, "src", part_url(v, it->part->section, 1));
 			td_set(d, "alt", mime_filename(v->c->a, it->part));
 		} else if (!shown_text(it) || text_block(v, d, it) < 0) {
-			v->truncated = 1;
 			td_set_bool(d, "is_big", 1);
 			td_set(d, "src", part_url(v, it->part->section[0] ? it->part->section : "1", 0));
 		}
