@@ -79,8 +79,9 @@ int mime_plan(struct arena *a, const struct imap_body *b, unsigned opts, struct 
 const struct imap_body *mime_cid_part(const struct imap_body *b, const char *cid);
 
 /* The attachment name of part: its disposition's filename, else its
- * Content-Type name (RFC 2231 / 2047 decoded, the base name of a path),
- * else "part-SECTION.EXT" from its type (message/rfc822: the decoded subject
+ * Content-Type name (RFC 2231 / 2047 decoded, the base name of a path,
+ * without the invisible characters that reorder text: U+200E/F, U+202A-E,
+ * U+2066-9, U+FEFF), else "part-SECTION.EXT" from its type (message/rfc822: the decoded subject
  * and ".eml"). Never NULL but when memory ran out. */
 const char *mime_filename(struct arena *a, const struct imap_body *part);
 

@@ -313,6 +313,10 @@ START_TEST(filenames)
 	ck_assert_str_eq(plan("(\"image\" \"jpeg\" NIL NIL NIL \"base64\" 4 NIL (\"attachment\" (\"filename\" \"\")) "
 	                      "NIL NIL)"),
 	                 "att:1=part-1.jpg,image/jpeg,3,image");
+	/* Characters that reorder or hide text are not shown. */
+	ck_assert_str_eq(plan("(\"application\" \"octet-stream\" NIL NIL NIL \"base64\" 4 NIL (\"attachment\" "
+	                      "(\"filename*\" \"utf-8''%E2%80%8F invoice%E2%80%AEfdp.exe%E2%81%A9 \")) NIL NIL)"),
+	                 "att:1=invoicefdp.exe,application/octet-stream,3");
 	/* Sizes: base64 is 3/4 less a CRLF every 78 bytes, other encodings as
 	 * they are. */
 	ck_assert_str_eq(plan("(\"application\" \"zip\" NIL NIL NIL \"base64\" 7 NIL NIL NIL NIL)"),
