@@ -340,6 +340,16 @@ download_headers "hostile name"
 download "$(part_url 3)"
 tap_is "the hostile charset is not passed on" "$(hdr Content-Type)" text/plain
 tap_like "... nor the name" "$(hdr Content-Disposition)" "^attachment; filename=\"[^\"\\\\]*\"; filename\\*=UTF-8''[A-Za-z0-9%._~-]*\$"
+tap_is "a name with CR LF: shown with U+FFFD" "$(text att-5)" "evil��Set-Cookie: qa_session=x��.txt"
+download "$(part_url 5)"
+tap_is "... its download: 200" "$STATUS" 200
+tap_is "... no header added by it" "$(hdr Set-Cookie)" ""
+tap_like "... its name quoted and percent-encoded" "$(hdr Content-Disposition)" \
+	"^attachment; filename=\"evil__Set-Cookie: qa_session=x__.txt\"; filename\\*=UTF-8''evil%EF%BF%BD"
+tap_is "a right-to-left override is not shown (\"invoiceexe.pdf\")" "$(text att-6)" "invoicefdp.exe"
+download "$(part_url 6)"
+tap_is "... nor in the download's name" "$(hdr Content-Disposition)" \
+	"attachment; filename=\"invoicefdp.exe\"; filename*=UTF-8''invoicefdp.exe"
 printf '%s\r\n' 'From: "x\" onmouseover=\"y" <z@example.se>' 'To: <script>alert(1)</script>@example.se' \
 	'Subject: =?utf-8?q?Gr=C3=B6t_<script>alert(1)</script>?=' 'Message-ID: <hostile-head@view.test>' \
 	'' 'Plain.' >"$TMP/hostile-head.eml"
