@@ -102,7 +102,7 @@ download_headers() {	# download_headers WHAT: what every download carries
 }
 att_meta() {	# att_meta SECTION: "name | type · size" of that attachment in PAGE
 	printf '%s | %s\n' "$(text "att-$1")" \
-		"$(tr '\n' ' ' <"$PAGE" | grep -o -E "id=\"att-$1\"[^>]*>[^<]*</a> <span class=\"att-meta\">[^<]*" |
+		"$(tr '\n' ' ' <"$PAGE" | grep -o -E "id=\"att-$1\"[^>]*><bdi>[^<]*</bdi></a> <span class=\"att-meta\">[^<]*" |
 			sed 's/.*att-meta">//')"
 }
 big_file() {	# big_file NAME SUBJECT TYPE BYTES-FILE [DISPOSITION]: a message with a small
@@ -179,6 +179,8 @@ tap_is "... and a link back to the formatted one" "$(text plain-link)" "Formatte
 open_msg 12-nested-rfc822
 tap_is "nested: the text of all three levels, with their headers, in order" "$(text body)" \
 	"Outer text, see the forwarded mail. Level one From: Bertil Berg <bertil@example.se> · Sun, 1 Nov 2026 09:00:00 +0100 · Download Level one text, forwarding level two. Nivå två From: Cecilia Ek <cecilia@example.se> · Sat, 31 Oct 2026 08:00:00 +0100 · Download Level two text: the innermost message, bär och svamp."
+tap_like "... the sender isolated (bdi) from the text beside it" "$(cat "$PAGE")" \
+	'From: <bdi>Bertil Berg &lt;bertil@example.se&gt;</bdi> · <bdi>Sun, 1 Nov 2026'
 tap_like "... each level deeper" "$(tr '\n' ' ' <"$PAGE")" \
 	'depth-0 text-part.*nested depth-0.*depth-1 text-part.*nested depth-1.*depth-2 text-part'
 # (Dovecot's BODY[2] keeps the CRLF before the outer boundary line.)
@@ -327,7 +329,7 @@ tap_like "... the text before them stays" "$(text body)" '^Broken tags follow\.'
 open_msg 35-hostile-names
 tap_safe "hostile names"
 tap_is "a hostile file name is listed as text" "$(text att-2)" '"><img src=x onerror=alert(1)>.html'
-tap_like "... escaped" "$(cat "$PAGE")" 'download>&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;\.html</a>'
+tap_like "... escaped" "$(cat "$PAGE")" 'download><bdi>&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;\.html</bdi></a>'
 tap_unlike "... never as markup" "$(cat "$PAGE")" '<img src=x|<svg onload'
 tap_is "a hostile Content-Type parameter: the name is text" "$(att_meta 3)" "<svg onload=alert(3)>.txt | text/plain · 44 B"
 tap_is "... a type that is not a MIME token" "$(att_meta 4)" "part-4.bin | application/octet-stream · 3 B"
