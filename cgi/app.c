@@ -11,6 +11,7 @@
 #include "page.h"
 #include "request.h"
 #include "template.h"
+#include "webmail.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,8 +86,9 @@ int app_init(struct app *app, const char *conf_path, char *err, size_t errlen)
 		         app->conf.default_lang);
 		return -1;
 	}
-	/* Bodies are copied and decoded a few times over; uploads go to disk. */
-	app->arena = arena_new(4 * app->conf.max_body + (4u << 20));
+	/* Bodies are copied and decoded a few times over; uploads go to disk.
+	 * Webmail holds a fetched part and its decoded bytes (webmail.h). */
+	app->arena = arena_new(4 * app->conf.max_body + (4u << 20) + WM_MEM_MAX);
 	if (!app->arena) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

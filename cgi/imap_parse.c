@@ -11,8 +11,8 @@
 void imap_limits_default(struct imap_limits *lim)
 {
 	lim->max_line = 1u << 20;
-	lim->max_literal = 64u << 20;
-	lim->max_response = 64u << 20;
+	lim->max_literal = IMAP_RESPONSE_MAX;
+	lim->max_response = IMAP_RESPONSE_MAX;
 	lim->max_depth = 64;
 	lim->max_values = 1u << 20;
 }

@@ -44,8 +44,12 @@ struct imap_limits {
 	size_t max_values;        /* atoms, strings, NILs and lists in one response */
 };
 
-/* 1 MiB lines, 64 MiB literals and responses, depth 64 (a BODYSTRUCTURE
- * takes one or two levels per nested part), 1 Mi values. */
+/* The largest literal and response by default: what webmail's request
+ * arena (WM_MEM_MAX, cgi/webmail.h) holds with the part decoded from it. */
+#define IMAP_RESPONSE_MAX (48u << 20)
+
+/* 1 MiB lines, IMAP_RESPONSE_MAX literals and responses, depth 64 (a
+ * BODYSTRUCTURE takes one or two levels per nested part), 1 Mi values. */
 void imap_limits_default(struct imap_limits *lim);
 
 /* ---------------------------------------------------------------- 1. reader */

@@ -79,8 +79,9 @@ int mime_plan(struct arena *a, const struct imap_body *b, unsigned opts, struct 
 const struct imap_body *mime_cid_part(const struct imap_body *b, const char *cid);
 
 /* The attachment name of part: its disposition's filename, else its
- * Content-Type name (RFC 2231 / 2047 decoded, the base name of a path),
- * else "part-SECTION.EXT" from its type (message/rfc822: the decoded subject
+ * Content-Type name (RFC 2231 / 2047 decoded, the base name of a path,
+ * without the invisible characters that reorder text: U+200E/F, U+202A-E,
+ * U+2066-9, U+FEFF), else "part-SECTION.EXT" from its type (message/rfc822: the decoded subject
  * and ".eml"). Never NULL but when memory ran out. */
 const char *mime_filename(struct arena *a, const struct imap_body *part);
 
@@ -95,7 +96,8 @@ int mime_is_token(const char *s);
 /* A shown image type: image/png, image/jpeg, image/gif, image/webp. */
 int mime_is_image(const struct imap_body *part);
 
-/* The decoded size of part: base64 is 3/4 of what it takes encoded. */
+/* The decoded size of part: base64 is 3/4 of what it takes encoded, less
+ * the line ends (lines of 76 characters and CRLF, as mailers write it). */
 uint64_t mime_decoded_size(const struct imap_body *part);
 
 /* ---- mime_body.c: a fetched part's bytes */

@@ -8,6 +8,7 @@
 #include "imap_parse.h"
 #include "mime_text.h"
 #include "rfc2231.h"
+#include "utf8.h"
 
 #include <string.h>
 
@@ -75,27 +76,56 @@ const char *mime_type_of(struct arena *a, const struct imap_body *b)
 
 uint64_t mime_decoded_size(const struct imap_body *b)
 {
-	if (b->encoding && !strcmp(b->encoding, "base64"))
-		return b->size / 4 * 3 + b->size % 4 * 3 / 4;
-	return b->size;
+	uint64_t n = b->size;
+
+	if (!b->encoding || strcmp(b->encoding, "base64"))
+		return n;
+	n -= n / 78 * 2;               /* the CRLF ending each line of 76 */
+	return n / 4 * 3 + n % 4 * 3 / 4;
 }
 
-/* The last path component of name, without blanks around it; NULL if
- * nothing is left. */
+/* The invisible characters that reorder or hide text: a list showing
+ * "invoice<U+202E>fdp.exe" would read "invoiceexe.pdf". The download's name
+ * loses them too (mime_download.c). */
+static int invisible(unsigned long cp)
+{
+	return cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e)
+	       || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
+/* The last path component of name (valid UTF-8), without blanks around it
+ * or invisible characters in it; NULL if nothing is left. */
 static const char *base_name(struct arena *a, const char *name)
 {
 	const char *s = name, *p;
-	size_t n;
+	char *out;
+	size_t i, n, k = 0, len;
+	unsigned long cp;
 
 	for (p = name; *p; p++)
 		if (*p == '/' || *p == '\\')
 			s = p + 1;
-	while (*s == ' ')
-		s++;
 	n = strlen(s);
-	while (n && s[n - 1] == ' ')
-		n--;
-	return n ? arena_strndup(a, s, n) : NULL;
+	if (!(out = arena_alloc(a, n + 1)))
+		return NULL;
+	for (i = 0; i < n; i += len) {
+		len = utf8_decode_one((const unsigned char *)s + i, n - i, &cp);
+		if (!len) {
+			len = 1;
+			cp = 0xfffd;
+		}
+		if (!invisible(cp)) {
+			memcpy(out + k, s + i, len);
+			k += len;
+		}
+	}
+	out[k] = '\0';
+	for (i = 0; out[i] == ' '; i++)
+		;
+	while (k > i && out[k - 1] == ' ')
+		k--;
+	out[k] = '\0';
+	return k > i ? out + i : NULL;
 }
 
 /* A forwarded message is named after its subject, path separators and

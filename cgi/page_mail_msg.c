@@ -7,7 +7,9 @@
  * plain text of a message sent both ways.
  *
  * One FETCH gets the structure, a second every shown text part at once;
- * parts larger than WM_TEXT_MAX are offered as downloads instead. */
+ * parts larger than WM_TEXT_MAX, and those past WM_TEXT_TOTAL or
+ * MAX_SHOWN parts, are offered as downloads instead (what is decoded and
+ * made safe of them must fit in the request's arena, WM_MEM_MAX). */
 #include "config.h"
 
 #include "page.h"
@@ -31,6 +33,7 @@
 #include <strings.h>
 
 #define WM_TEXT_MAX (4u << 20)      /* a text part shown in the page */
+#define WM_TEXT_TOTAL (8u << 20)    /* all text parts shown in one view */
 #define MAX_SHOWN 64                /* text parts fetched for one view */
 
 /* The message view allows what the sanitizer let through: style attributes
@@ -50,7 +53,6 @@ struct view {
 	const struct imap_body *body;
 	const struct imap_fetch *texts;   /* the fetched text parts */
 	unsigned blocked;                 /* remote images left out */
-	int truncated;                    /* a part too large to show */
 };
 
 /* The URL of one part of this message. */
@@ -74,16 +76,19 @@ static int shown_text(const struct mime_item *it)
 	return (it->kind == MIME_PLAIN || it->kind == MIME_HTML) && it->part->size <= WM_TEXT_MAX;
 }
 
-/* Every text part the plan shows, nested messages' too. */
-static void collect(const struct mime_plan *p, const char **secs, size_t *n)
+/* Every text part the plan shows, nested messages' too, while *total
+ * (their encoded bytes) stays within WM_TEXT_TOTAL. */
+static void collect(const struct mime_plan *p, const char **secs, size_t *n, uint64_t *total)
 {
 	const struct mime_item *it;
 
 	for (it = p ? p->items : NULL; it && *n < MAX_SHOWN; it = it->next) {
-		if (shown_text(it))
+		if (shown_text(it) && *total + it->part->size <= WM_TEXT_TOTAL) {
+			*total += it->part->size;
 			secs[(*n)++] = it->part->section[0] ? it->part->section : "1";
-		else if (it->kind == MIME_MESSAGE)
-			collect(it->inner, secs, n);
+		} else if (it->kind == MIME_MESSAGE) {
+			collect(it->inner, secs, n, total);
+		}
 	}
 }
 
@@ -117,11 +122,12 @@ static unsigned flowed(const struct imap_body *part)
 	return TEXTMAIL_FLOWED | (d && !strcasecmp(d, "yes") ? TEXTMAIL_DELSP : 0);
 }
 
-/* A text item as safe HTML. */
+/* A text item as safe HTML; -1 when it was not fetched (over a bound, or
+ * the message went away between the FETCHes) or memory ran out. */
 static int text_block(struct view *v, struct tdict *d, const struct mime_item *it)
 {
 	const char *sec = it->part->section[0] ? it->part->section : "1";
-	const struct imap_section *s = imap_fetch_section(v->texts, sec);
+	const struct imap_section *s = v->texts ? imap_fetch_section(v->texts, sec) : NULL;
 	struct sanitize_opts o = { v->images, 1, cid_url, v };
 	struct sanitize_result r;
 	struct safe_html h;
@@ -134,6 +140,8 @@ static int text_block(struct view *v, struct tdict *d, const struct mime_item *i
 		if (sanitize_html(v->c->a, text, len, &o, &r) < 0)
 			return -1;
 		v->blocked += r.remote_blocked;
+		if (r.truncated)          /* cut at a sanitizer bound: the rest is in the download */
+			td_set(d, "cut_url", part_url(v, sec, 0));
 		h = r.html;
 	} else if (textmail_html(v->c->a, text, len, flowed(it->part), &h) < 0) {
 		return -1;
@@ -166,7 +174,6 @@ static void add_blocks(struct view *v, struct tlist *l, const struct mime_plan *
 			td_set(d, "src", part_url(v, it->part->section, 1));
 			td_set(d, "alt", mime_filename(v->c->a, it->part));
 		} else if (!shown_text(it) || text_block(v, d, it) < 0) {
-			v->truncated = 1;
 			td_set_bool(d, "is_big", 1);
 			td_set(d, "src", part_url(v, it->part->section[0] ? it->part->section : "1", 0));
 		}
@@ -202,6 +209,7 @@ static int fetch(struct imap *im, struct view *v, const struct imap_fetch **msg,
 	const char *secs[MAX_SHOWN];
 	struct imap_fetch_spec spec = { 0, secs, 0, 0, 0 };
 	struct imap_fetch *m, *t;
+	uint64_t total = 0;
 	size_t n;
 	int rc = imap_fetch(im, &v->uid, 1, &head, &m, &n);
 
@@ -211,7 +219,7 @@ static int fetch(struct imap *im, struct view *v, const struct imap_fetch **msg,
 	v->body = m->body;
 	if (mime_plan(v->c->a, m->body, v->plain ? MIME_PREFER_PLAIN : 0, plan) < 0)
 		return IMAP_ERR_NOMEM;
-	collect(*plan, secs, &spec.nsections);
+	collect(*plan, secs, &spec.nsections, &total);
 	v->texts = NULL;
 	if (spec.nsections) {
 		rc = imap_fetch(im, &v->uid, 1, &spec, &t, &n);

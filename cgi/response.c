@@ -20,6 +20,10 @@ void resp_init(struct response *r)
 	resp_reset(r);
 }
 
+/* A body larger than this (a webmail download) is freed rather than kept
+ * for the next request, so that a worker does not hold it for its life. */
+#define RESP_KEEP (1u << 20)
+
 void resp_reset(struct response *r)
 {
 	r->status = 200;
@@ -27,7 +31,10 @@ void resp_reset(struct response *r)
 	r->no_store = 1;
 	r->csp = NULL;
 	buf_reset(&r->headers);
-	buf_reset(&r->body);
+	if (r->body.cap > RESP_KEEP)
+		buf_free(&r->body);
+	else
+		buf_reset(&r->body);
 }
 
 void resp_free(struct response *r)

@@ -19,6 +19,12 @@ struct imap_mailbox;
 enum wm_special { WM_INBOX, WM_SENT, WM_DRAFTS, WM_TRASH, WM_NSPECIAL };
 
 #define WM_FOLDER_MAX 200   /* bytes of a folder name, UTF-8 */
+/* What one webmail request may allocate beyond the form limits (the
+ * request arena, app.c): one IMAP response at its largest
+ * (IMAP_RESPONSE_MAX, cgi/imap_parse.h) and the part decoded from it, or
+ * the text parts a message view shows, decoded and made safe. Freed when
+ * the request ends. */
+#define WM_MEM_MAX (96u << 20)
 #define WM_PAGE_SIZE 50     /* messages a list page shows */
 
 /* The logged-in mailbox's IMAP connection, or NULL when the request has
