@@ -19,6 +19,7 @@
 #include "html.h"
 #include "imap.h"
 #include "mailaddr_view.h"
+#include "maildate.h"
 #include "mime.h"
 #include "request.h"
 #include "response.h"
@@ -246,8 +247,12 @@ static int read_view(struct ctx *c, struct view *v)
 static void render(struct ctx *c, struct view *v, const struct imap_fetch *m,
                    const struct mime_plan *plan)
 {
+	time_t sent;
+
 	add_headers(v, c->data, m->env);
-	td_set(c->data, "date", wm_date(c, m->internaldate, 1));
+	/* The sender's Date: as the list shows it; the arrival time without one. */
+	sent = m->env ? mail_date_parse(m->env->date) : 0;
+	td_set(c->data, "date", wm_date(c, sent ? sent : m->internaldate, 1));
 	add_blocks(v, td_list(c->data, "blocks"), plan, 0);
 	add_attachments(v, plan);
 	td_set(c->data, "title", m->env && m->env->subject ? decoded(c->a, m->env->subject)
