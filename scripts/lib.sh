@@ -127,8 +127,10 @@ svc_group_alive() {	# svc_group_alive PGID: does a live (non-zombie) process rem
 svc_stop_groups() {	# svc_stop_groups PGID...: TERM the groups, KILL after 1 s
 	local pid deadline alive
 	[ $# -eq 0 ] && return 0
+	# Also each pid itself: a service stopped right after svc_start may not
+	# have made its group yet (setsid not run), and the group kill misses it.
 	for pid in "$@"; do
-		kill -TERM -- "-$pid" 2>/dev/null || true
+		kill -TERM -- "-$pid" "$pid" 2>/dev/null || true
 	done
 	deadline=$(($(qa_now_ms) + 1000))
 	while :; do
@@ -141,7 +143,7 @@ svc_stop_groups() {	# svc_stop_groups PGID...: TERM the groups, KILL after 1 s
 		sleep 0.02
 	done
 	for pid in "$@"; do
-		kill -KILL -- "-$pid" 2>/dev/null || true
+		kill -KILL -- "-$pid" "$pid" 2>/dev/null || true
 	done
 	for pid in "$@"; do
 		wait "$pid" 2>/dev/null || true
