@@ -127,8 +127,10 @@ svc_group_alive() {	# svc_group_alive PGID: does a live (non-zombie) process rem
 svc_stop_groups() {	# svc_stop_groups PGID...: TERM the groups, KILL after 1 s
 	local pid deadline alive
 	[ $# -eq 0 ] && return 0
+	# Also each pid itself: a service stopped right after svc_start may not
+	# have made its group yet (setsid not run), and the group kill misses it.
 	for pid in "$@"; do
-		kill -TERM -- "-$pid" 2>/dev/null || true
+		kill -TERM -- "-$pid" "$pid" 2>/dev/null || true
 	done
 	deadline=$(($(qa_now_ms) + 1000))
 	while :; do
@@ -141,7 +143,7 @@ svc_stop_groups() {	# svc_stop_groups PGID...: TERM the groups, KILL after 1 s
 		sleep 0.02
 	done
 	for pid in "$@"; do
-		kill -KILL -- "-$pid" 2>/dev/null || true
+		kill -KILL -- "-$pid" "$pid" 2>/dev/null || true
 	done
 	for pid in "$@"; do
 		wait "$pid" 2>/dev/null || true
@@ -589,4 +591,220 @@ imap_probe_as() {	# imap_probe_as PROBE PORT USER PASSWORD COMMAND ARGS...: one 
 	local probe=$1 port=$2 user=$3 pass=$4
 	shift 4
 	IMAP_HOST=127.0.0.1 IMAP_PORT=$port IMAP_USER=$user IMAP_PASS=$pass "$probe" "$@"
+}
+
+# ---------------------------------------------------------------- Exim
+# A private Exim (exim4-daemon-light) for a store laid out by store_layout,
+# on 127.0.0.1 only: the MTA that webmail sends through in the tests and the
+# demo, where a real server has qmail-smtpd and vdelivermail. It takes mail
+# for every user in a domain's vpasswd (the domains are the directories
+# under vpopmail/domains, so one added later counts at once) and appends it
+# to the Maildir under the home vpasswd names, as the store's owner. An
+# unknown user of a local domain gets 550, and so does every other domain
+# (no relaying, not even for a logged-in client), except EXIM_OUTSIDE_DOMAIN:
+# its mail is kept in DIR/outside/Maildir, for tests that write to "the
+# world". AUTH PLAIN checks a password against vpasswd's crypt() hash.
+# Unlike qmail it reads no .qmail files (no forwards, aliases, catch-all)
+# and enforces no quota. README.md, "Exim in the demo and the tests".
+
+EXIM_OUTSIDE_DOMAIN=outside.example	# RFC 2606: never a real domain
+
+exim_conf() {	# exim_conf DIR STORE SMTP_PORT [tls]: write DIR/exim.conf
+	# With "tls", STARTTLS with the certificate and key the caller put in
+	# DIR/tls/server.pem and server.key.
+	local dir=$1 store vpop port=$3 tls=${4-} vuser vgroup host=mail.example.test
+	store=$(cd "$2" && pwd -P) || return 1
+	vpop=$store/vpopmail
+	read -r vuser vgroup < <(store_owner)
+	[ -s "$store/qmail/control/me" ] && read -r host <"$store/qmail/control/me"
+	mkdir -p "$dir/spool" "$dir/outside" && dir=$(cd "$dir" && pwd -P) || return 1
+	# The vpasswd file of a domain; in an expansion, \$domain_data is the
+	# domain as the dsearch lookup found it: a name that came from the
+	# client (\$domain) may not make a file name (Exim's taint rules).
+	local vpasswd="$vpop/domains/\$domain_data/vpasswd"
+	{
+		cat <<CONF
+# Private Exim written by scripts/lib.sh (exim_conf).
+# Start, as $vuser: exim4 -C $dir/exim.conf -bdf -oX $port
+# (with -C, Exim gives up root; in the foreground it logs to stderr; with
+# -oX it writes no pid file, which only root could remove at its end)
+primary_hostname = $host
+# Only Exim's own user may start a daemon: here that is the store's owner.
+exim_user = $vuser
+exim_group = $vgroup
+domainlist local_domains = dsearch,filter=dir;$vpop/domains
+domainlist outside_domains = $EXIM_OUTSIDE_DOMAIN
+local_interfaces = 127.0.0.1
+daemon_smtp_ports = $port
+disable_ipv6 = true
+spool_directory = $dir/spool
+log_file_path = $dir/%slog
+keep_environment =
+host_lookup =
+rfc1413_hosts =
+# No queue runner: what cannot be delivered at once stays in the spool.
+queue_run_max = 0
+# No socket for queue-run notices (none are needed), which two daemons of
+# one DIR would fight over; a port in use ends the start at once, instead
+# of nine retries 30 s apart.
+notifier_socket =
+daemon_startup_retries = 0
+acl_smtp_rcpt = check_rcpt
+CONF
+		if [ "$tls" = tls ]; then
+			printf '%s\n' "tls_advertise_hosts = *" "tls_certificate = $dir/tls/server.pem" \
+				"tls_privatekey = $dir/tls/server.key"
+		else
+			echo "tls_advertise_hosts ="
+			exim_unused_cert "$dir" &&
+				printf '%s\n' "tls_certificate = $dir/unused-tls/cert.pem" \
+					"tls_privatekey = $dir/unused-tls/key.pem"
+		fi
+		cat <<CONF
+
+begin acl
+check_rcpt:
+  accept  domains     = +local_domains
+          local_parts = lsearch;$vpasswd
+  deny    domains     = +local_domains
+          message     = unknown user
+  accept  domains     = +outside_domains
+  deny    message     = relay not permitted
+
+begin routers
+vpopmail_user:
+  driver      = accept
+  domains     = +local_domains
+  # An lsearch key ends at the first ':', so \$local_part_data is the rest
+  # of the user's line: hash:1:flags:gecos:home:quota[:clear]
+  local_parts = lsearch;$vpasswd
+  transport   = vpopmail_maildir
+outside:
+  driver      = accept
+  domains     = +outside_domains
+  transport   = outside_maildir
+
+begin transports
+vpopmail_maildir:
+  driver           = appendfile
+  maildir_format
+  directory        = \${extract{5}{:}{\$local_part_data}}/Maildir
+  # On top, as qmail-local's Return-Path and Delivered-To: the envelope
+  # sender, and which recipient this copy is for (a Bcc too).
+  return_path_add
+  envelope_to_add
+  delivery_date_add
+outside_maildir:
+  driver           = appendfile
+  maildir_format
+  directory        = $dir/outside/Maildir
+  return_path_add
+  envelope_to_add
+
+begin retry
+*  *  F,1m,1m
+
+begin authenticators
+# AUTH PLAIN as USER@DOMAIN: crypt() of the password against the hash in
+# the domain's vpasswd. A domain that is no directory fails the login.
+plain:
+  driver           = plaintext
+  public_name      = PLAIN
+  server_prompts   = :
+  server_condition = \${if crypteq{\$auth3}{\\{crypt\\}\${extract{1}{:}{\${lookup{\${local_part:\${lc:\$auth2}}}lsearch{$vpop/domains/\${lookup{\${domain:\${lc:\$auth2}}}dsearch,filter=dir{$vpop/domains}{\$value}fail}/vpasswd}}}}}}
+  server_set_id    = \$auth2
+CONF
+	} >"$dir/exim.conf"
+}
+
+exim_unused_cert() {	# exim_unused_cert DIR: DIR/unused-tls/{cert,key}.pem, made once
+	# Exim 4.96 loads a certificate at start even when it offers no TLS,
+	# and without one it makes an RSA key each time: up to a second of CPU.
+	# A P-256 one from openssl takes 20 ms. (No openssl: a slow start.)
+	local d=$1/unused-tls
+	[ -s "$d/cert.pem" ] && [ -s "$d/key.pem" ] && return 0
+	command -v openssl >/dev/null 2>&1 || return 1
+	mkdir -p "$d" && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-days 3650 -subj "/CN=not offered" -keyout "$d/key.pem" -out "$d/cert.pem" >/dev/null 2>&1
+}
+
+qa_smtp_greeting() (	# qa_smtp_greeting HOST PORT: does an SMTP server say "220"?
+	exec 3<>"/dev/tcp/$1/$2" || exit 1
+	IFS= read -r -t 2 line <&3 || exit 1
+	printf 'QUIT\r\n' >&3
+	[[ $line == "220 "* ]]
+)
+
+exim_cmd() {	# exim_cmd: the Exim binary's path (Debian calls it exim4)
+	command -v exim4 2>/dev/null || command -v exim 2>/dev/null ||
+		{ qa_die "exim is not installed (exim4-daemon-light)"; return 1; }
+}
+
+exim_as_owner() {	# exim_as_owner DIR: the command prefix that runs Exim as the store's owner
+	# Exim gives up root for a -C config, and would deliver as root never
+	# (its never_users): as root, start it as the store's owner, which must
+	# own DIR (the spool, the sink Maildir, the certificates).
+	local vuser vgroup
+	[ "$(id -u)" -eq 0 ] || return 0
+	read -r vuser vgroup < <(store_owner)
+	chown -R "$vuser:$vgroup" "$1" || return 1
+	echo "setpriv --reuid=$(id -u "$vuser") --regid=$(getent group "$vgroup" | cut -d: -f3) --clear-groups"
+}
+
+exim_start() {	# exim_start DIR STORE [SMTP_PORT [tls]]: Exim, ready
+	# Writes DIR/exim.conf (exim_conf), starts the service "exim" (its log:
+	# DIR/exim.log) and waits up to 10 s for its 220 greeting. A port left
+	# out or given as 0 is a free one, picked again once if another process
+	# took it meanwhile. Sets EXIM_SMTP_PORT.
+	local dir=$1 store=$2 want=${3:-0} tls=${4-} try exim prefix
+	exim=$(exim_cmd) || return 1
+	for try in 1 2; do
+		EXIM_SMTP_PORT=$want
+		[ "$want" = 0 ] && EXIM_SMTP_PORT=$(free_ports 1)
+		exim_conf "$dir" "$store" "$EXIM_SMTP_PORT" "$tls" || return 1
+		dir=$(cd "$dir" && pwd -P)
+		prefix=$(exim_as_owner "$dir") || return 1
+		: >"$dir/exim.log"	# (a line from the last run is no news)
+		# shellcheck disable=SC2086 # (the prefix is words)
+		svc_start exim "$dir/exim.log" $prefix "$exim" -C "$dir/exim.conf" -bdf -oX "$EXIM_SMTP_PORT"
+		svc_wait 10 qa_smtp_greeting 127.0.0.1 "$EXIM_SMTP_PORT" && return 0
+		if [ "$try" = 1 ] && [ "$want" = 0 ] && grep -q -s 'Address already in use' "$dir/exim.log"; then
+			echo "exim: port $EXIM_SMTP_PORT was taken, retrying" >&2
+			svc_stop exim
+			continue
+		fi
+		break
+	done
+	return 1
+}
+
+smtp_send_file() {	# smtp_send_file PORT FROM RCPT[,RCPT...] FILE: send FILE to 127.0.0.1:PORT
+	# One SMTP session (Perl's Net::SMTP: CRLF line ends, dot-stuffing).
+	# Prints the server's last reply ("250 OK id=..." or "550 unknown user");
+	# the status is 0 when the message was accepted for every RCPT. With
+	# SMTP_AUTH_USER and SMTP_AUTH_PASS set, it logs in first (AUTH PLAIN).
+	[ -r "$4" ] || { qa_die "smtp_send_file: cannot read $4"; return 1; }
+	perl -MNet::SMTP -MMIME::Base64 -e '
+		my ($port, $from, $rcpts, $file) = @ARGV;
+		sub reply { my $s = shift; my $m = join(" ", $s->message); $m =~ s/\s+$//;
+			$m =~ s/\n/ /g; print $s->code, " $m\n"; }
+		# QUIT without waiting for the 221: Exim holds it back up to 200 ms,
+		# until the client has closed.
+		sub bye { my $s = shift; $s->command("QUIT"); $s->close; }
+		sub fail { my $s = shift; reply($s); bye($s); exit 1; }
+		my $s = Net::SMTP->new("127.0.0.1", Port => $port, Hello => "localhost", Timeout => 10)
+			or do { print "000 connect: $@\n"; exit 1 };
+		if (defined $ENV{SMTP_AUTH_USER}) {
+			my $t = encode_base64("\0$ENV{SMTP_AUTH_USER}\0$ENV{SMTP_AUTH_PASS}", "");
+			$s->command("AUTH PLAIN", $t)->response() == 2 or fail($s);
+		}
+		$s->mail($from) or fail($s);
+		for (split /,/, $rcpts) { $s->recipient($_) or fail($s) }
+		open(my $f, "<:raw", $file) or die "$file: $!\n";
+		my $data = do { local $/; <$f> };
+		$s->data() or fail($s);
+		$s->datasend($data);
+		$s->dataend() or fail($s);
+		reply($s);
+		bye($s);' "$@"
 }

@@ -28,13 +28,24 @@
 #                   change a user that Dovecot has seen with vpasswd_change.
 #                   Skips the test when dovecot (or, as root, its dovenull
 #                   user) is missing.
+#   HARNESS_EXIM    1 (needs HARNESS_STORE=1): also a private Exim, the MTA
+#                   (exim_start in scripts/lib.sh: every user in a domain's
+#                   vpasswd gets mail in its DOMAIN_DIR/USER/Maildir, others
+#                   550, no relaying, AUTH PLAIN against vpasswd, and any
+#                   address @$EXIM_OUTSIDE_DOMAIN lands in one sink Maildir)
+#                   on a free port of 127.0.0.1, started before the web
+#                   server. SMTP_PORT is exported and the app's config gets
+#                   smtp_host = 127.0.0.1 and smtp_port = $SMTP_PORT. Send
+#                   with smtp_send; wait for delivery with maildir_wait.
+#                   Skips the test when exim4 (or, as root, setpriv) is
+#                   missing.
 # From make check: QA_SRCDIR, QA_BUILDDIR (both default to this checkout).
 #
 # Request helpers: http (through nginx) and cgi (the binary run from the
 # shell as a CGI program) both set STATUS, HEADERS and BODY; hdr NAME prints
 # one header of the last response. End a test with harness_done, not tap_done.
-# Everything started (nginx, the app, Dovecot) is stopped when the test
-# exits, however it exits.
+# Everything started (nginx, the app, Dovecot, Exim) is stopped when the
+# test exits, however it exits.
 
 : "${QA_SRCDIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${QA_BUILDDIR:=$QA_SRCDIR}"
@@ -136,6 +147,66 @@ harness_dovecot_start() {	# Dovecot on a free port; the app's config points at i
 		! conf_set "$QMAILADMIN_CONF" imap_port "$IMAP_PORT"; then
 		tap_bail "could not set imap_port in $QMAILADMIN_CONF"
 	fi
+}
+
+harness_exim_start() {	# Exim on a free port; the app's config points at it
+	[ "${HARNESS_STORE:-0}" = 1 ] || tap_bail "HARNESS_EXIM=1 needs HARNESS_STORE=1"
+	exim_cmd >/dev/null 2>&1 || tap_skip_all "exim is not installed (exim4-daemon-light)"
+	[ "$(id -u)" -ne 0 ] || harness_require setpriv	# Exim runs as the store's owner
+	if ! exim_start "$RUN/exim" "$RUN"; then
+		svc_logs '# '
+		tap_bail "Exim did not start"
+	fi
+	export SMTP_PORT=$EXIM_SMTP_PORT
+	if ! conf_set "$QMAILADMIN_CONF" smtp_host 127.0.0.1 ||
+		! conf_set "$QMAILADMIN_CONF" smtp_port "$SMTP_PORT"; then
+		tap_bail "could not set smtp_port in $QMAILADMIN_CONF"
+	fi
+}
+
+smtp_send() {	# smtp_send FROM RCPT[,RCPT...] FILE: FILE to the harness's Exim over SMTP
+	# Prints Exim's last reply ("250 OK id=..." or "550 unknown user") and
+	# succeeds when the message was accepted for every RCPT: then it is
+	# delivered (or refused with a bounce) within moments, and maildir_wait
+	# sees it. SMTP_AUTH_USER and SMTP_AUTH_PASS set: AUTH PLAIN first.
+	# (smtp_send_file in scripts/lib.sh.)
+	[ -n "${SMTP_PORT-}" ] || tap_bail "smtp_send needs HARNESS_EXIM=1"
+	smtp_send_file "$SMTP_PORT" "$@"
+}
+
+maildir_of() {	# maildir_of USER@DOMAIN: the Maildir that Exim delivers USER's mail to
+	# (the home in DOMAIN's vpasswd, or the sink of $EXIM_OUTSIDE_DOMAIN)
+	local user=${1%@*} domain=${1##*@} home
+	if [ "$domain" = "$EXIM_OUTSIDE_DOMAIN" ]; then
+		echo "$RUN/exim/outside/Maildir"
+		return 0
+	fi
+	home=$(awk -F: -v u="$user" '$1 == u { print $6; exit }' \
+		"$RUN/vpopmail/domains/$domain/vpasswd" 2>/dev/null)
+	[ -n "$home" ] || { echo "maildir_of: no user $1" >&2; return 1; }
+	echo "$home/Maildir"
+}
+
+maildir_count() {	# maildir_count MAILDIR: messages in its INBOX (new/ and cur/)
+	find "$1/new" "$1/cur" -maxdepth 1 -type f ! -name '.*' 2>/dev/null | wc -l
+}
+
+maildir_wait() {	# maildir_wait USER@DOMAIN COUNT [TIMEOUT]: wait for delivered mail
+	# Succeeds once USER's INBOX holds COUNT messages or more, counting
+	# new/ and cur/ (Dovecot moves a message to cur/ once a client has seen
+	# the mailbox; mail_append puts it there), so COUNT includes what was
+	# there before. Fails after TIMEOUT seconds (default 10), saying how
+	# many there were.
+	local maildir n deadline
+	maildir=$(maildir_of "$1") || return 1
+	deadline=$(($(qa_now_ms) + ${3:-10} * 1000))
+	while n=$(maildir_count "$maildir"); [ "$n" -lt "$2" ]; do
+		if [ "$(qa_now_ms)" -ge "$deadline" ]; then
+			echo "maildir_wait $1: $n of $2 message(s) in $maildir after ${3:-10} s" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
 }
 
 mail_append() {	# mail_append USER@DOMAIN PASSWORD MAILBOX FILE [FLAG...]: prints the UID
@@ -267,6 +338,7 @@ tap_security_headers() {	# tap_security_headers WHAT: headers every page carries
 harness_require nginx spawn-fcgi fcgiwrap curl perl
 harness_init
 [ "${HARNESS_DOVECOT:-0}" = 1 ] && harness_dovecot_start
+[ "${HARNESS_EXIM:-0}" = 1 ] && harness_exim_start
 case ${HARNESS_START:-web} in
 web) harness_web_start ;;
 none) ;;
