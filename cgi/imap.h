@@ -135,15 +135,21 @@ int imap_append(struct imap *im, const char *mailbox, unsigned flags, time_t dat
 
 /* ---- messages of the selected mailbox, by UID */
 
+/* In a spec's items only: the sections are fetched as BODY[...], which sets
+ * \Seen (a message being read), not BODY.PEEK[...]; one command fewer than
+ * a STORE after the FETCH. */
+#define IMAP_FETCH_MARK_SEEN (1u << 16)
+
 struct imap_fetch_spec {
-	unsigned items;             /* IMAP_FETCH_FLAGS | _SIZE | _INTERNALDATE | _ENVELOPE | _BODYSTRUCTURE */
+	unsigned items;             /* IMAP_FETCH_FLAGS | _SIZE | _INTERNALDATE | _ENVELOPE | _BODYSTRUCTURE, _MARK_SEEN */
 	const char *const *sections; /* BODY.PEEK[...]: "1.2", "HEADER", "2.MIME", "TEXT", "" ... */
 	size_t nsections;
 	uint64_t origin, max;       /* max > 0: each section's bytes from origin, at most max */
 };
 
 /* UID FETCH: out[0..n) in the order of uids (UIDs that no longer exist are
- * left out), UID always included. Sections do not set \Seen. */
+ * left out), UID always included. Sections do not set \Seen unless the
+ * spec has IMAP_FETCH_MARK_SEEN. */
 int imap_fetch(struct imap *im, const uint32_t *uids, size_t nuids,
                const struct imap_fetch_spec *spec, struct imap_fetch **out, size_t *n);
 

@@ -408,7 +408,8 @@ static void fetch_items(struct imap_cmd *c, const struct imap_fetch_spec *spec)
 			c->err = IMAP_ERR_INVALID;
 			return;
 		}
-		imap_cmd_printf(c, " BODY.PEEK[%s]", spec->sections[i]);
+		imap_cmd_printf(c, spec->items & IMAP_FETCH_MARK_SEEN ? " BODY[%s]" : " BODY.PEEK[%s]",
+		                spec->sections[i]);
 		if (spec->max)
 			imap_cmd_printf(c, "<%llu.%llu>", (unsigned long long)spec->origin,
 			                (unsigned long long)spec->max);

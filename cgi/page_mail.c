@@ -224,7 +224,7 @@ void page_mail(struct ctx *c)
 	}
 	if (!(im = wm_open(c)))
 		return;
-	rc = wm_folders(c, im, &f, &nf, special);
+	rc = wm_folders(c, im, WM_COUNTS, &f, &nf, special);
 	if (rc == IMAP_OK)
 		rc = imap_select(im, v.folder, 1, NULL);
 	if (rc == IMAP_OK)

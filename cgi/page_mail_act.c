@@ -87,7 +87,7 @@ static int move_action(struct ctx *c, struct imap *im, const char *folder, const
 			return IMAP_ERR_INVALID;
 		return imap_move(im, uids, n, to);
 	}
-	rc = wm_folders(c, im, &f, &nf, special);
+	rc = wm_folders(c, im, 0, &f, &nf, special);
 	if (rc != IMAP_OK)
 		return rc;
 	if (!strcmp(folder, special[WM_TRASH]))
@@ -144,7 +144,7 @@ void page_mail_empty_trash(struct ctx *c)
 
 	if (!page_post_ok(c) || !(im = wm_open(c)))
 		return;
-	rc = wm_folders(c, im, &f, &nf, special);
+	rc = wm_folders(c, im, 0, &f, &nf, special);
 	if (rc == IMAP_OK)
 		rc = imap_select(im, special[WM_TRASH], 0, NULL);
 	if (rc == IMAP_OK)

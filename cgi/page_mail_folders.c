@@ -31,7 +31,7 @@ static void show(struct ctx *c, struct imap *im, int status, const char *error)
 	struct imap_mailbox *f;
 	size_t nf, i;
 	struct tlist *l;
-	int rc = wm_folders(c, im, &f, &nf, special);
+	int rc = wm_folders(c, im, WM_COUNTS, &f, &nf, special);
 
 	if (rc != IMAP_OK) {
 		wm_fail(c, im, rc);
@@ -80,7 +80,7 @@ static int change(struct ctx *c, struct imap *im, const char *action, const char
 		*notice = "folder_created";
 		return imap_create(im, name);
 	}
-	rc = wm_folders(c, im, &f, &nf, special);
+	rc = wm_folders(c, im, 0, &f, &nf, special);
 	if (rc != IMAP_OK)
 		return rc;
 	if (is_special(name, special))

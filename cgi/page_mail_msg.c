@@ -147,7 +147,8 @@ static int text_block(struct view *v, struct tdict *d, const struct mime_item *i
 	} else if (textmail_html(v->c->a, text, len, flowed(it->part), &h) < 0) {
 		return -1;
 	}
-	td_set_html(d, "html", h);
+	if (td_set_html(d, "html", h) < 0)
+		return -1;            /* no room: offered as a download instead */
 	td_set_bool(d, "is_html", it->kind == MIME_HTML);
 	td_set_bool(d, "is_text", 1);
 	return 0;
@@ -222,13 +223,17 @@ static int fetch(struct imap *im, struct view *v, const struct imap_fetch **msg,
 		return IMAP_ERR_NOMEM;
 	collect(*plan, secs, &spec.nsections, &total);
 	v->texts = NULL;
+	/* An unread message is marked read by the FETCH of its text itself
+	 * (BODY[], not BODY.PEEK[]): one command fewer than a STORE. */
+	if (!(m->flags.bits & IMAP_FLAG_SEEN))
+		spec.items |= IMAP_FETCH_MARK_SEEN;
 	if (spec.nsections) {
 		rc = imap_fetch(im, &v->uid, 1, &spec, &t, &n);
 		if (rc == IMAP_OK && n)
 			v->texts = t;
-	}
-	if (rc == IMAP_OK && !(m->flags.bits & IMAP_FLAG_SEEN))
+	} else if (!(m->flags.bits & IMAP_FLAG_SEEN)) {
 		rc = imap_store(im, &v->uid, 1, IMAP_STORE_ADD, IMAP_FLAG_SEEN, NULL, 0);
+	}
 	return rc;
 }
 
@@ -292,7 +297,7 @@ void page_mail_msg(struct ctx *c)
 	}
 	if (!(im = wm_open(c)))
 		return;
-	rc = wm_folders(c, im, &f, &nf, special);
+	rc = wm_folders(c, im, 0, &f, &nf, special);
 	if (rc == IMAP_OK)
 		rc = imap_select(im, v.folder, 0, NULL);
 	if (rc == IMAP_OK)

@@ -219,15 +219,15 @@ static int find_specials(struct imap *im, struct imap_mailbox *f, size_t n,
 	return IMAP_OK;
 }
 
-int wm_folders(struct ctx *c, struct imap *im, struct imap_mailbox **out, size_t *n,
-               const char *special[WM_NSPECIAL])
+int wm_folders(struct ctx *c, struct imap *im, unsigned flags, struct imap_mailbox **out,
+               size_t *n, const char *special[WM_NSPECIAL])
 {
 	struct imap_mailbox *f, *all;
 	int created[WM_NSPECIAL], rc, s;
 	size_t i, nf, k = 0;
 
 	memset(special, 0, sizeof(special[0]) * WM_NSPECIAL);
-	rc = imap_list(im, IMAP_LIST_STATUS, &f, &nf);
+	rc = imap_list(im, flags & WM_COUNTS ? IMAP_LIST_STATUS : 0, &f, &nf);
 	if (rc == IMAP_OK)
 		rc = find_specials(im, f, nf, special, created);
 	if (rc != IMAP_OK)
@@ -242,7 +242,7 @@ int wm_folders(struct ctx *c, struct imap *im, struct imap_mailbox **out, size_t
 				all[k++] = f[i];
 		if (created[s]) {
 			all[k].name = all[k].raw = (char *)special[s];
-			all[k].status.have = IMAP_ST_MESSAGES | IMAP_ST_UNSEEN;
+			all[k].status.have = flags & WM_COUNTS ? IMAP_ST_MESSAGES | IMAP_ST_UNSEEN : 0;
 			k++;
 		}
 	}

@@ -48,11 +48,15 @@ const char *wm_folder(const char *v);
 /* A UID from a query or form value (1..2^32-1), or 0. */
 uint32_t wm_uid(const char *v);
 
-/* The folders, with message and unseen counts, special ones first (INBOX,
- * Sent, Drafts, Trash, created here when missing), then the others by
- * name. special[] gets each special folder's name. */
-int wm_folders(struct ctx *c, struct imap *im, struct imap_mailbox **out, size_t *n,
-               const char *special[WM_NSPECIAL]);
+#define WM_COUNTS 1          /* wm_folders: with message and unseen counts */
+
+/* The folders, special ones first (INBOX, Sent, Drafts, Trash, created here
+ * when missing), then the others by name; with WM_COUNTS (flags), each
+ * one's message and unseen counts, which cost the server a STATUS of every
+ * folder: pages that only need the names leave it out. special[] gets each
+ * special folder's name. */
+int wm_folders(struct ctx *c, struct imap *im, unsigned flags, struct imap_mailbox **out,
+               size_t *n, const char *special[WM_NSPECIAL]);
 
 /* The folder list as template data "folders" (name, label, url, unseen,
  * current) for the side bar and the move menus. */

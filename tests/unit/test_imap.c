@@ -418,6 +418,41 @@ START_TEST(hang_up_mid_literal)
 }
 END_TEST
 
+/* IMAP_FETCH_MARK_SEEN: BODY[...] (sets \Seen), and the FLAGS the server
+ * sends along are taken. */
+START_TEST(fetch_that_marks_seen)
+{
+	static const struct step script[] = {
+		S(GREETING), C(PLAIN_IR), S(LOGGED_IN),
+		C("a2 SELECT INBOX"), S("* 1 EXISTS\r\na2 OK done\r\n"),
+		C("a3 UID FETCH 1 (UID BODY[1])"),
+		S("* 1 FETCH (UID 1 BODY[1] {5}\r\nhello FLAGS (\\Seen))\r\na3 OK\r\n"), END,
+	};
+	const char *secs[] = { "1" };
+	struct imap_fetch_spec spec = { IMAP_FETCH_MARK_SEEN, secs, 1, 0, 0 };
+	const struct imap_section *sec;
+	struct imap_fetch *f;
+	uint32_t uid = 1;
+	size_t n;
+	struct imap *im;
+
+	server(script);
+	im = client_with(3000, 0);
+	ck_assert_int_eq(imap_connect(im), IMAP_OK);
+	ck_assert_int_eq(imap_login(im, "klient1@emak.se", "Klient1pw", IMAP_AUTH_AUTO), IMAP_OK);
+	ck_assert_int_eq(imap_select(im, "INBOX", 0, NULL), IMAP_OK);
+	ck_assert_int_eq(imap_fetch(im, &uid, 1, &spec, &f, &n), IMAP_OK);
+	ck_assert_uint_eq(n, 1);
+	sec = imap_fetch_section(&f[0], "1");
+	ck_assert_ptr_nonnull(sec);
+	ck_assert_uint_eq(sec->len, 5);
+	ck_assert_int_eq(memcmp(sec->data, "hello", 5), 0);
+	ck_assert_uint_eq(f[0].flags.bits & IMAP_FLAG_SEEN, IMAP_FLAG_SEEN);
+	imap_free(im);
+	ck_assert_int_eq(server_done(), 0);
+}
+END_TEST
+
 START_TEST(response_over_the_limit)
 {
 	static const struct step script[] = {
@@ -888,6 +923,7 @@ static Suite *imap_suite(void)
 	tcase_add_test(tc, silent_server_times_out);
 	tcase_add_test(tc, hang_up_mid_literal);
 	tcase_add_test(tc, response_over_the_limit);
+	tcase_add_test(tc, fetch_that_marks_seen);
 	tcase_add_test(tc, foreign_tag_and_stray_continuation);
 	tcase_add_test(tc, bye_during_a_command);
 	tcase_add_test(tc, starttls_failures);
