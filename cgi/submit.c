@@ -6,12 +6,12 @@
 
 #include "page.h"
 #include "smtp_wire.h"
+#include "child.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,78 +135,29 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* A close-on-exec pipe whose ends are not 0, 1 or 2, so that the child's
- * dup2 onto those never meets one of them. */
-static int pipe_above_stdio(int p[2])
-{
-	int i;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	for (i = 0; i < 2; i++) {
-		if (p[i] <= 2) {
-			int fd = fcntl(p[i], F_DUPFD_CLOEXEC, 3);
-
-			close(p[i]);
-			p[i] = fd;
-		}
-	}
-	if (p[0] >= 0 && p[1] >= 0)
-		return 0;
-	close_fd(&p[0]);
-	close_fd(&p[1]);
-	return -1;
-}
-
-/* The child: stdin and stdout/stderr on the pipes, every other descriptor
- * closed (the FastCGI sockets are not close-on-exec), default signal
- * handling, an empty signal mask, and an environment of PATH only. */
-static int spawn_child(struct inject *r, const char *path, char **argv, int in[2], int out[2])
+/* The child: stdin on one pipe, stdout and stderr on the other, and an
+ * environment of PATH only (child.h: every other descriptor closed,
+ * default signals). */
+static int spawn_inject(struct inject *r, const char *path, char **argv, int in[2], int out[2])
 {
 	static char *const envp[] = { (char *)"PATH=/usr/bin:/bin", NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dfl;
-	int rc;
 
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGPIPE);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&at);
-	rc = posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	if (!rc)
-		rc = posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	if (!rc)
-		rc = posix_spawn_file_actions_adddup2(&fa, out[1], 2);
-	if (!rc)
-		rc = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-	if (!rc)
-		rc = posix_spawnattr_setsigmask(&at, &none);
-	if (!rc)
-		rc = posix_spawnattr_setsigdefault(&at, &dfl);
-	if (!rc)
-		rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	if (!rc)
-		rc = posix_spawn(&r->pid, path, &fa, &at, argv, envp);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
-	return rc;
+	return child_spawn(&r->pid, path, argv, envp, in[0], out[1], out[1]);
 }
 
 static int start(struct inject *r, const char *path, char **argv, struct smtp_result *res)
 {
 	int in[2], out[2], rc;
 
-	if (pipe_above_stdio(in) < 0)
+	if (child_pipe(in) < 0)
 		return inject_fail(res, SMTP_ERR_LOCAL, 0, "qmail-inject: pipe: %s", strerror(errno));
-	if (pipe_above_stdio(out) < 0) {
+	if (child_pipe(out) < 0) {
 		rc = errno;
 		close_fd(&in[0]);
 		close_fd(&in[1]);
 		return inject_fail(res, SMTP_ERR_LOCAL, 0, "qmail-inject: pipe: %s", strerror(rc));
 	}
-	rc = spawn_child(r, path, argv, in, out);
+	rc = spawn_inject(r, path, argv, in, out);
 	close(in[0]);
 	close(out[1]);
 	r->in_fd = in[1];
