@@ -1,8 +1,8 @@
 /* helper_client: one qmailadmin-helper run per operation (see
- * helper_client.h). posix_spawn rather than fork: glibc spawns with
- * CLONE_VFORK, so no page tables are copied (about a quarter less time per
- * run for a 5 MB front end, far more for a larger one), and a helper that
- * cannot be executed is reported by posix_spawn itself. The answer is read
+ * helper_client.h). posix_spawn rather than fork (child.c): glibc spawns
+ * with CLONE_VFORK, so no page tables are copied (about a quarter less time
+ * per run for a 5 MB front end, far more for a larger one), and a helper
+ * that cannot be executed is reported by posix_spawn itself. The answer is read
  * straight into the arena: its netstring prefix gives the size to allocate. */
 #include "config.h"
 
@@ -10,12 +10,12 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "child.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,79 +74,29 @@ void helper_init(struct helper *h, const char *path, const char *conf_override)
 		h->env[0] = '\0';
 }
 
-/* A close-on-exec pipe whose ends are not 0, 1 or 2: the child's dup2 onto
- * its stdin and stdout must never meet one of our own pipe ends there. */
-static int pipe_above_stdio(int p[2])
-{
-	int i;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	for (i = 0; i < 2; i++) {
-		if (p[i] <= 2) {
-			int fd = fcntl(p[i], F_DUPFD_CLOEXEC, 3);
-
-			close(p[i]);
-			p[i] = fd;
-		}
-	}
-	if (p[0] >= 0 && p[1] >= 0)
-		return 0;
-	if (p[0] >= 0)
-		close(p[0]);
-	if (p[1] >= 0)
-		close(p[1]);
-	return -1;
-}
-
 /* The child: stdin and stdout on the pipes, our stderr (the server log)
- * kept, every other descriptor closed (the FastCGI sockets are not
- * close-on-exec), default signal handling and an empty signal mask. */
-static int spawn_child(const struct helper *h, struct run *r, int in[2], int out[2])
+ * kept (child.h: every other descriptor closed, default signals). */
+static int spawn_helper(const struct helper *h, struct run *r, int in[2], int out[2])
 {
 	char *argv[] = { (char *)h->path, NULL };
 	char *envp[] = { h->env[0] ? (char *)h->env : NULL, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dfl;
-	int rc;
 
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGPIPE);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&at);
-	rc = posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	if (!rc)
-		rc = posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	if (!rc)
-		rc = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-	if (!rc)
-		rc = posix_spawnattr_setsigmask(&at, &none);
-	if (!rc)
-		rc = posix_spawnattr_setsigdefault(&at, &dfl);
-	if (!rc)
-		rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	if (!rc)
-		rc = posix_spawn(&r->pid, h->path, &fa, &at, argv, envp);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
-	return rc;
+	return child_spawn(&r->pid, h->path, argv, envp, in[0], out[1], -1);
 }
 
 static int start(const struct helper *h, struct run *r)
 {
 	int in[2], out[2], rc;
 
-	if (pipe_above_stdio(in) < 0)
+	if (child_pipe(in) < 0)
 		return fail(r->e, "helper: pipe: %s", strerror(errno));
-	if (pipe_above_stdio(out) < 0) {
+	if (child_pipe(out) < 0) {
 		rc = errno;
 		close(in[0]);
 		close(in[1]);
 		return fail(r->e, "helper: pipe: %s", strerror(rc));
 	}
-	rc = spawn_child(h, r, in, out);
+	rc = spawn_helper(h, r, in, out);
 	close(in[0]);
 	close(out[1]);
 	r->in_fd = in[1];

@@ -1,6 +1,6 @@
-/* imap: the connection (TCP, TLS, timeouts), responses, commands and their
- * pieces, the greeting, STARTTLS, login and logout (see imap.h). The
- * mailbox and message commands are in imap_cmd.c. */
+/* imap: the connection (over netconn.c: TCP, TLS, timeouts), responses,
+ * commands and their pieces, the greeting, STARTTLS, login and logout (see
+ * imap.h). The mailbox and message commands are in imap_cmd.c. */
 #include "config.h"
 
 #include "imap_int.h"
@@ -8,23 +8,14 @@
 #include "arena.h"
 #include "conf.h"
 
-#include <errno.h>
-#include <netdb.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/x509v3.h>
 
 static const char *const err_names[IMAP_ERR__COUNT] = {
 	"ok", "connect", "timeout", "tls", "auth", "no_mailbox", "exists", "quota",
@@ -65,26 +56,17 @@ struct imap *imap_new(struct arena *a, const struct imap_config *cfg)
 	}
 	im->a = a;
 	im->cfg = *cfg;
-	snprintf(im->host, sizeof(im->host), "%s", cfg->host ? cfg->host : "");
-	im->cfg.host = im->host;
 	if (im->cfg.timeout_ms <= 0)
 		im->cfg.timeout_ms = IMAP_TIMEOUT_MS;
-	im->fd = -1;
+	netconn_init(&im->nc, cfg->host, cfg->port, im->cfg.timeout_ms, cfg->verify, cfg->ca_file);
+	im->cfg.host = im->nc.host;
 	imap_reader_init(&im->rd, &im->cfg.lim);
 	return im;
 }
 
 static void drop_connection(struct imap *im)
 {
-	if (im->ssl)
-		SSL_free(im->ssl);
-	if (im->ctx)
-		SSL_CTX_free(im->ctx);
-	im->ssl = NULL;
-	im->ctx = NULL;
-	if (im->fd >= 0)
-		close(im->fd);
-	im->fd = -1;
+	netconn_close(&im->nc);
 	im->state = IMAP_S_CLOSED;
 }
 
@@ -168,229 +150,16 @@ static void copy_text(char *out, size_t size, const char *s, size_t n)
 
 /* ---------------------------------------------------------------- I/O */
 
-/* Waits until fd is ready for events; 0, or a timeout / I/O error. */
-static int wait_fd(struct imap *im, short events)
+/* A failure of the connection (netconn closed it) as the client's error. */
+static int net_fail(struct imap *im)
 {
-	struct pollfd p = { im->fd, events, 0 };
-	int r;
+	static const enum imap_err map[] = {
+		[NETCONN_OK] = IMAP_ERR_IO, [NETCONN_ERR_CONNECT] = IMAP_ERR_CONNECT,
+		[NETCONN_ERR_TIMEOUT] = IMAP_ERR_TIMEOUT, [NETCONN_ERR_TLS] = IMAP_ERR_TLS,
+		[NETCONN_ERR_IO] = IMAP_ERR_IO,
+	};
 
-	do
-		r = poll(&p, 1, im->cfg.timeout_ms);
-	while (r < 0 && errno == EINTR);
-	if (r == 0)
-		return die(im, IMAP_ERR_TIMEOUT, "no answer from %s within %d ms", im->host,
-		           im->cfg.timeout_ms);
-	if (r < 0)
-		return die(im, IMAP_ERR_IO, "poll: %s", strerror(errno));
-	return 0;
-}
-
-static int tls_error(struct imap *im, const char *what)
-{
-	unsigned long e = ERR_get_error();
-	char msg[160];
-
-	if (e)
-		ERR_error_string_n(e, msg, sizeof(msg));
-	else
-		snprintf(msg, sizeof(msg), "%s", errno ? strerror(errno) : "connection closed");
-	ERR_clear_error();
-	return die(im, IMAP_ERR_TLS, "%s: %s", what, msg);
-}
-
-/* Some bytes into buf: >0, 0 at the end of the stream, or -1 with the
- * connection dropped and im->dead set. */
-static ssize_t io_read(struct imap *im, char *buf, size_t n)
-{
-	for (;;) {
-		ssize_t r;
-		short want = POLLIN;
-
-		if (im->ssl) {
-			int k = SSL_read(im->ssl, buf, n > INT32_MAX ? INT32_MAX : (int)n);
-
-			if (k > 0)
-				return k;
-			switch (SSL_get_error(im->ssl, k)) {
-			case SSL_ERROR_WANT_READ: break;
-			case SSL_ERROR_WANT_WRITE: want = POLLOUT; break;
-			case SSL_ERROR_ZERO_RETURN: return 0;
-			case SSL_ERROR_SYSCALL:
-				if (ERR_peek_error() == 0)
-					return 0;          /* EOF without close_notify */
-				/* fall through */
-			default:
-				tls_error(im, "TLS read");
-				return -1;
-			}
-		} else {
-			r = read(im->fd, buf, n);
-			if (r >= 0)
-				return r;
-			if (errno != EAGAIN && errno != EINTR) {
-				die(im, IMAP_ERR_IO, "read: %s", strerror(errno));
-				return -1;
-			}
-		}
-		if (wait_fd(im, want))
-			return -1;
-	}
-}
-
-static int io_write(struct imap *im, const char *p, size_t n)
-{
-	while (n) {
-		short want = POLLOUT;
-
-		if (im->ssl) {
-			int k = SSL_write(im->ssl, p, n > INT32_MAX ? INT32_MAX : (int)n);
-
-			if (k > 0) {
-				p += k;
-				n -= (size_t)k;
-				continue;
-			}
-			switch (SSL_get_error(im->ssl, k)) {
-			case SSL_ERROR_WANT_WRITE: break;
-			case SSL_ERROR_WANT_READ: want = POLLIN; break;
-			default: return tls_error(im, "TLS write");
-			}
-		} else {
-			ssize_t r = send(im->fd, p, n, MSG_NOSIGNAL);
-
-			if (r > 0) {
-				p += r;
-				n -= (size_t)r;
-				continue;
-			}
-			if (r < 0 && errno != EAGAIN && errno != EINTR)
-				return die(im, IMAP_ERR_IO, "write: %s", strerror(errno));
-		}
-		if (wait_fd(im, want))
-			return im->dead;
-	}
-	return 0;
-}
-
-/* ---------------------------------------------------------------- connecting */
-
-static int connect_one(struct imap *im, const struct addrinfo *ai)
-{
-	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-	int soerr = 0;
-	socklen_t len = sizeof(soerr);
-
-	if (fd < 0)
-		return -1;
-	im->fd = fd;
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-		return 0;
-	if (errno != EINPROGRESS)
-		goto fail;
-	if (wait_fd(im, POLLOUT))
-		return -2;                             /* timed out: do not try the next address */
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0 || soerr) {
-		errno = soerr ? soerr : errno;
-		goto fail;
-	}
-	return 0;
-fail:
-	close(fd);
-	im->fd = -1;
-	return -1;
-}
-
-static int connect_tcp(struct imap *im)
-{
-	struct addrinfo hints, *res, *ai;
-	char port[8];
-	int rc, saved = 0;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	snprintf(port, sizeof(port), "%u", im->cfg.port);
-	rc = getaddrinfo(im->host, port, &hints, &res);
-	if (rc)
-		return die(im, IMAP_ERR_CONNECT, "%s: %s", im->host, gai_strerror(rc));
-	for (ai = res; ai; ai = ai->ai_next) {
-		rc = connect_one(im, ai);
-		if (rc == 0 || rc == -2)
-			break;
-		saved = errno;
-	}
-	freeaddrinfo(res);
-	if (rc == -2)
-		return im->dead;
-	if (rc < 0)
-		return die(im, IMAP_ERR_CONNECT, "%s port %u: %s", im->host, im->cfg.port,
-		           strerror(saved ? saved : ECONNREFUSED));
-	return 0;
-}
-
-static int is_ip_literal(const char *host)
-{
-	unsigned char a[16];
-
-	return inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1;
-}
-
-/* TLS on the connected socket: TLS 1.2 or later, the chain checked against
- * the CA file or the system's store, and the host name (or address)
- * checked against the certificate, unless verify is off. */
-static int tls_start(struct imap *im)
-{
-	X509_VERIFY_PARAM *param;
-	int k;
-
-	ERR_clear_error();
-	if (!(im->ctx = SSL_CTX_new(TLS_client_method())))
-		return tls_error(im, "TLS setup");
-	SSL_CTX_set_min_proto_version(im->ctx, TLS1_2_VERSION);
-	if (im->cfg.verify) {
-		if (im->cfg.ca_file && *im->cfg.ca_file) {
-			if (SSL_CTX_load_verify_locations(im->ctx, im->cfg.ca_file, NULL) != 1)
-				return tls_error(im, im->cfg.ca_file);
-		} else if (SSL_CTX_set_default_verify_paths(im->ctx) != 1) {
-			return tls_error(im, "the system's CA certificates");
-		}
-		SSL_CTX_set_verify(im->ctx, SSL_VERIFY_PEER, NULL);
-	} else {
-		SSL_CTX_set_verify(im->ctx, SSL_VERIFY_NONE, NULL);
-	}
-	if (!(im->ssl = SSL_new(im->ctx)) || SSL_set_fd(im->ssl, im->fd) != 1)
-		return tls_error(im, "TLS setup");
-	if (!is_ip_literal(im->host))
-		SSL_set_tlsext_host_name(im->ssl, im->host);
-	if (im->cfg.verify) {
-		param = SSL_get0_param(im->ssl);
-		X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-		if (is_ip_literal(im->host) ? X509_VERIFY_PARAM_set1_ip_asc(param, im->host) != 1
-		                            : X509_VERIFY_PARAM_set1_host(param, im->host, 0) != 1)
-			return tls_error(im, "TLS host name");
-	}
-	for (;;) {
-		short want;
-
-		k = SSL_connect(im->ssl);
-		if (k == 1)
-			return 0;
-		switch (SSL_get_error(im->ssl, k)) {
-		case SSL_ERROR_WANT_READ: want = POLLIN; break;
-		case SSL_ERROR_WANT_WRITE: want = POLLOUT; break;
-		default: {
-			long v = SSL_get_verify_result(im->ssl);
-
-			if (v != X509_V_OK)
-				return die(im, IMAP_ERR_TLS, "certificate of %s: %s", im->host,
-				           X509_verify_cert_error_string(v));
-			return tls_error(im, "TLS handshake");
-		}
-		}
-		if (wait_fd(im, want))
-			return im->dead;
-	}
+	return die(im, map[im->nc.err], "%s", im->nc.detail);
 }
 
 /* ---------------------------------------------------------------- responses */
@@ -418,13 +187,13 @@ static int next_response(struct imap *im, struct imap_response *r)
 				break;
 		}
 		im->in_off = im->in_len = 0;
-		got = io_read(im, im->in, sizeof(im->in));
+		got = netconn_read(&im->nc, im->in, sizeof(im->in));
 		if (got < 0)
-			return im->dead;
+			return net_fail(im);
 		if (got == 0) {
 			if (im->bye)
 				return die(im, IMAP_ERR_SERVER, "%s", im->detail);
-			return die(im, IMAP_ERR_IO, "%s closed the connection", im->host);
+			return die(im, IMAP_ERR_IO, "%s closed the connection", im->nc.host);
 		}
 		im->in_len = (size_t)got;
 	}
@@ -529,7 +298,7 @@ int imap_run(struct imap *im, struct imap_cmd *c, imap_untagged_fn fn, void *ctx
 		imap_cmd_free(c);
 		return im->dead;
 	}
-	if (im->fd < 0) {
+	if (!netconn_is_open(&im->nc)) {
 		imap_cmd_free(c);
 		return imap_fail(im, IMAP_ERR_IO, "not connected");
 	}
@@ -546,7 +315,7 @@ int imap_run(struct imap *im, struct imap_cmd *c, imap_untagged_fn fn, void *ctx
 	for (i = 0; i < c->npieces && !rc; i++) {
 		const char *p = c->piece[i].ext ? c->piece[i].ext : c->b.p + c->piece[i].off;
 
-		rc = io_write(im, p, c->piece[i].len);
+		rc = netconn_write(&im->nc, p, c->piece[i].len) ? net_fail(im) : 0;
 		if (rc || !c->piece[i].wait)
 			continue;
 		rc = read_until(im, 1, fn, ctx, &fn_err, tagged);
@@ -612,7 +381,7 @@ static int starttls(struct imap *im)
 	if (!im->have_caps && (rc = capability(im)))
 		return rc;
 	if (!(imap_caps(im) & IMAP_CAP_STARTTLS))
-		return die(im, IMAP_ERR_TLS, "%s does not offer STARTTLS", im->host);
+		return die(im, IMAP_ERR_TLS, "%s does not offer STARTTLS", im->nc.host);
 	imap_cmd_begin(im, &c, "STARTTLS", 0);
 	rc = imap_run(im, &c, NULL, NULL, IMAP_NO_REFUSED, NULL);
 	if (rc)
@@ -621,8 +390,8 @@ static int starttls(struct imap *im)
 	/* Bytes sent before the handshake would be read as if protected. */
 	if (im->in_off < im->in_len)
 		return die(im, IMAP_ERR_TLS, "data after the STARTTLS answer");
-	if ((rc = tls_start(im)))
-		return rc;
+	if (netconn_tls(&im->nc))
+		return net_fail(im);
 	im->caps = 0;                               /* announced in the clear: forget */
 	return capability(im);
 }
@@ -635,10 +404,10 @@ int imap_connect(struct imap *im)
 		return im->dead;
 	if (im->state != IMAP_S_NEW)
 		return imap_fail(im, IMAP_ERR_INVALID, "already connected");
-	if ((rc = connect_tcp(im)))
-		return rc;
-	if (im->cfg.tls == IMAP_TLS_IMAPS && (rc = tls_start(im)))
-		return rc;
+	if (netconn_connect(&im->nc))
+		return net_fail(im);
+	if (im->cfg.tls == IMAP_TLS_IMAPS && netconn_tls(&im->nc))
+		return net_fail(im);
 	if ((rc = greeting(im)))
 		return rc;
 	if (im->cfg.tls == IMAP_TLS_STARTTLS)
@@ -714,7 +483,7 @@ int imap_login(struct imap *im, const char *user, const char *password, enum ima
 	if (how == IMAP_AUTH_AUTO)
 		how = caps & IMAP_CAP_AUTH_PLAIN ? IMAP_AUTH_PLAIN : IMAP_AUTH_LOGIN;
 	if (how == IMAP_AUTH_LOGIN && (caps & IMAP_CAP_LOGINDISABLED))
-		return imap_fail(im, IMAP_ERR_UNSUPPORTED, "%s disables LOGIN (TLS needed?)", im->host);
+		return imap_fail(im, IMAP_ERR_UNSUPPORTED, "%s disables LOGIN (TLS needed?)", im->nc.host);
 	im->have_caps = 0;
 	rc = how == IMAP_AUTH_PLAIN ? auth_plain(im, user, password) : auth_login(im, user, password);
 	if (rc)
@@ -729,7 +498,7 @@ int imap_logout(struct imap *im)
 	struct imap_cmd c;
 	int rc;
 
-	if (im->dead || im->fd < 0)
+	if (im->dead || !netconn_is_open(&im->nc))
 		return im->dead;
 	imap_cmd_begin(im, &c, "LOGOUT", 0);
 	rc = imap_run(im, &c, NULL, NULL, IMAP_NO_REFUSED, NULL);

@@ -614,7 +614,7 @@ int imap_sort(struct imap *im, enum imap_sort_key key, int reverse, const struct
 	if ((rc = need_selected(im)))
 		return rc;
 	if (!(imap_caps(im) & IMAP_CAP_SORT))
-		return imap_fail(im, IMAP_ERR_UNSUPPORTED, "%s has no SORT", im->host);
+		return imap_fail(im, IMAP_ERR_UNSUPPORTED, "%s has no SORT", im->nc.host);
 	if ((unsigned)key >= sizeof(keys) / sizeof(keys[0]))
 		return imap_fail(im, IMAP_ERR_INVALID, "sort key %d", (int)key);
 	imap_cmd_begin(im, &c, "UID SORT ", 0);

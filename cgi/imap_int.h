@@ -6,19 +6,15 @@
 
 #include "buf.h"
 #include "imap.h"
-
-#include <openssl/ssl.h>
+#include "netconn.h"
 
 enum imap_state { IMAP_S_NEW, IMAP_S_NOAUTH, IMAP_S_AUTH, IMAP_S_SELECTED, IMAP_S_CLOSED };
 
 struct imap {
 	struct arena *a;            /* results */
 	struct arena *scratch;      /* the values of the response being handled */
-	struct imap_config cfg;
-	char host[256];
-	int fd;
-	SSL_CTX *ctx;
-	SSL *ssl;
+	struct imap_config cfg;      /* cfg.host is nc.host */
+	struct netconn nc;
 	struct imap_reader rd;
 	char in[16384];             /* read from the socket, not yet fed to rd */
 	size_t in_off, in_len;

@@ -16,17 +16,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum kind { K_PATH, K_STR, K_PORT, K_SIZE, K_TIME, K_COUNT, K_LANG, K_HASH, K_TLS, K_BOOL };
+enum kind { K_PATH, K_STR, K_PORT, K_SIZE, K_TIME, K_COUNT, K_LANG, K_CHOICE, K_BOOL };
 
 struct key {
 	const char *name;
 	enum kind kind;
 	size_t off;
-	size_t size;   /* bytes of a string field */
+	size_t size;                   /* bytes of a string field */
+	const char *const *choices;    /* K_CHOICE: the values allowed */
 };
 
-#define STRKEY(k, n) { #n, k, offsetof(struct conf, n), sizeof(((struct conf *)0)->n) }
-#define NUMKEY(k, n) { #n, k, offsetof(struct conf, n), 0 }
+static const char *const hashes[] = { "sha512", "yescrypt", "bcrypt", NULL };
+static const char *const imap_tls_modes[] = { "none", "starttls", "imaps", NULL };
+static const char *const smtp_tls_modes[] = { "none", "starttls", "smtps", NULL };
+static const char *const send_vias[] = { "smtp", "qmail-inject", NULL };
+static const char *const smtp_auths[] = { "none", "config", "user", NULL };
+
+#define STRKEY(k, n) { #n, k, offsetof(struct conf, n), sizeof(((struct conf *)0)->n), NULL }
+#define NUMKEY(k, n) { #n, k, offsetof(struct conf, n), 0, NULL }
+#define CHOICEKEY(n, list) { #n, K_CHOICE, offsetof(struct conf, n), sizeof(((struct conf *)0)->n), list }
 
 static const struct key keys[] = {
 	STRKEY(K_PATH, qmail_dir),
@@ -40,12 +48,21 @@ static const struct key keys[] = {
 	NUMKEY(K_BOOL, webmail),
 	STRKEY(K_STR, imap_host),
 	NUMKEY(K_PORT, imap_port),
-	STRKEY(K_TLS, imap_tls),
+	CHOICEKEY(imap_tls, imap_tls_modes),
 	STRKEY(K_PATH, imap_ca_file),
 	NUMKEY(K_BOOL, imap_verify),
 	NUMKEY(K_TIME, imap_timeout),
+	CHOICEKEY(send_via, send_vias),
 	STRKEY(K_STR, smtp_host),
 	NUMKEY(K_PORT, smtp_port),
+	CHOICEKEY(smtp_tls, smtp_tls_modes),
+	STRKEY(K_PATH, smtp_ca_file),
+	NUMKEY(K_BOOL, smtp_verify),
+	NUMKEY(K_TIME, smtp_timeout),
+	CHOICEKEY(smtp_auth, smtp_auths),
+	STRKEY(K_STR, smtp_user),
+	STRKEY(K_STR, smtp_password),
+	STRKEY(K_PATH, qmail_inject),
 	NUMKEY(K_TIME, session_idle),
 	NUMKEY(K_TIME, session_max),
 	NUMKEY(K_SIZE, max_body),
@@ -54,7 +71,7 @@ static const struct key keys[] = {
 	NUMKEY(K_COUNT, max_files),
 	STRKEY(K_LANG, default_lang),
 	STRKEY(K_PATH, state_dir),
-	STRKEY(K_HASH, password_hash),
+	CHOICEKEY(password_hash, hashes),
 	STRKEY(K_STR, qmail_reload),
 	NUMKEY(K_COUNT, login_fail_limit),
 	NUMKEY(K_TIME, login_fail_window),
@@ -92,8 +109,13 @@ void conf_defaults(struct conf *c)
 	c->imap_verify = 1;
 	c->webmail = 1;
 	c->imap_timeout = 30;
+	set_str(c, offsetof(struct conf, send_via), "smtp");
 	set_str(c, offsetof(struct conf, smtp_host), "127.0.0.1");
 	c->smtp_port = 25;
+	set_str(c, offsetof(struct conf, smtp_tls), "none");
+	c->smtp_verify = 1;
+	c->smtp_timeout = 30;
+	set_str(c, offsetof(struct conf, smtp_auth), "none");
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;
 	c->max_body = 64 * 1024;
@@ -178,15 +200,24 @@ static int valid_lang(const char *v)
 	return 1;
 }
 
-static const char *const hashes[] = { "sha512", "yescrypt", "bcrypt", NULL };
-static const char *const tls_modes[] = { "none", "starttls", "imaps", NULL };
-
 static int in_list(const char *v, const char *const *list)
 {
 	for (; *list; list++)
 		if (!strcmp(v, *list))
 			return 1;
 	return 0;
+}
+
+/* "must be a, b or c" */
+static int fail_choice(char *err, size_t errlen, unsigned line, const struct key *k)
+{
+	char list[128] = "";
+	size_t i, o = 0;
+
+	for (i = 0; k->choices[i] && o < sizeof(list); i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+		                      i == 0 ? "" : k->choices[i + 1] ? ", " : " or ", k->choices[i]);
+	return fail(err, errlen, line, "%s: must be %s", k->name, list);
 }
 
 static int set_value(struct conf *c, const struct key *k, const char *v,
@@ -201,11 +232,9 @@ static int set_value(struct conf *c, const struct key *k, const char *v,
 			return fail(err, errlen, line, "%s: must be yes or no", k->name);
 		*(int *)(void *)field = !strcmp(v, "yes");
 		return 0;
-	case K_HASH:
-	case K_TLS:
-		if (!in_list(v, k->kind == K_HASH ? hashes : tls_modes))
-			return fail(err, errlen, line, "%s: must be %s", k->name,
-			            k->kind == K_HASH ? "sha512, yescrypt or bcrypt" : "none, starttls or imaps");
+	case K_CHOICE:
+		if (!in_list(v, k->choices))
+			return fail_choice(err, errlen, line, k);
 		/* fall through */
 	case K_PATH:
 	case K_STR:
@@ -306,7 +335,17 @@ int conf_parse(struct conf *c, const char *text, size_t len, char *err, size_t e
 		return fail(err, errlen, lineno, "qmail_reload: must be none, pidfile:/PATH or command:/PATH ARGS");
 	if (c->session_idle > c->session_max)
 		return fail(err, errlen, lineno, "session_idle is longer than session_max");
+	if (!strcmp(c->smtp_auth, "config") && (!*c->smtp_user || !*c->smtp_password))
+		return fail(err, errlen, lineno, "smtp_auth = config needs smtp_user and smtp_password");
 	return 0;
+}
+
+/* A password in the file is for the front end's eyes only (and root's). */
+static int readable_by_others(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 || (st.st_mode & S_IROTH);
 }
 
 int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
@@ -323,6 +362,11 @@ int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	}
 	rc = conf_parse(c, text.p ? text.p : "", text.len, err, errlen);
 	buf_free(&text);
+	if (rc == 0 && *c->smtp_password && readable_by_others(path)) {
+		snprintf(err, errlen, "smtp_password is set, but other users may read the file: "
+		         "make it readable by the web application's user only");
+		rc = -1;
+	}
 	if (rc < 0) {
 		snprintf(where, sizeof(where), "%s", err);
 		snprintf(err, errlen, "%s: %s", path, where);

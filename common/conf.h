@@ -26,8 +26,17 @@ struct conf {
 	char imap_ca_file[CONF_PATH_MAX];   /* CA certificates (PEM); "": the system's */
 	int imap_verify;                    /* check the certificate and host name */
 	unsigned long imap_timeout;         /* seconds: the connect and each read and write */
+	char send_via[16];                  /* smtp, qmail-inject */
 	char smtp_host[256];
 	unsigned smtp_port;
+	char smtp_tls[16];                  /* none, starttls, smtps */
+	char smtp_ca_file[CONF_PATH_MAX];   /* CA certificates (PEM); "": the system's */
+	int smtp_verify;                    /* check the certificate and host name */
+	unsigned long smtp_timeout;         /* seconds: the connect and each read and write */
+	char smtp_auth[16];                 /* none, config (smtp_user), user (the logged-in user) */
+	char smtp_user[256];
+	char smtp_password[256];            /* then the file must be readable by no one else */
+	char qmail_inject[CONF_PATH_MAX];   /* "": qmail_dir/bin/qmail-inject */
 	unsigned long session_idle;   /* seconds */
 	unsigned long session_max;    /* seconds */
 	size_t max_body;
@@ -53,7 +62,8 @@ void conf_defaults(struct conf *c);
 int conf_parse(struct conf *c, const char *text, size_t len, char *err, size_t errlen);
 
 /* conf_defaults + the file at path. A missing file is an error too: running
- * with silent defaults would hide a broken installation. */
+ * with silent defaults would hide a broken installation. So is a file with
+ * an smtp_password that other users may read. */
 int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int parse(struct conf *c, const char *text, char *err, size_t errlen)
@@ -31,6 +32,13 @@ START_TEST(defaults_are_the_documented_ones)
 	ck_assert_int_eq(c.imap_verify, 1);
 	ck_assert_uint_eq(c.imap_timeout, 30);
 	ck_assert_uint_eq(c.smtp_port, 25);
+	ck_assert_str_eq(c.send_via, "smtp");
+	ck_assert_str_eq(c.smtp_tls, "none");
+	ck_assert_int_eq(c.smtp_verify, 1);
+	ck_assert_uint_eq(c.smtp_timeout, 30);
+	ck_assert_str_eq(c.smtp_auth, "none");
+	ck_assert_str_eq(c.smtp_user, "");
+	ck_assert_str_eq(c.qmail_inject, "");
 	ck_assert_uint_eq(c.session_idle, 1800);
 	ck_assert_uint_eq(c.session_max, 43200);
 	ck_assert_uint_eq(c.max_body, 65536);
@@ -109,6 +117,13 @@ static const struct {
 	{ "imap_ca_file = ca.pem\n", "line 1: imap_ca_file: must be an absolute path" },
 	{ "imap_timeout = 0\n", "line 1: imap_timeout: must be a duration like 30m or 12h" },
 	{ "qmail_reload = svc -h\n", "line 1: qmail_reload: must be none, pidfile:/PATH or command:/PATH ARGS" },
+	{ "send_via = sendmail\n", "line 1: send_via: must be smtp or qmail-inject" },
+	{ "smtp_tls = imaps\n", "line 1: smtp_tls: must be none, starttls or smtps" },
+	{ "smtp_auth = plain\n", "line 1: smtp_auth: must be none, config or user" },
+	{ "smtp_auth = config\nsmtp_user = webmail\n",
+	  "line 2: smtp_auth = config needs smtp_user and smtp_password" },
+	{ "qmail_inject = qmail-inject\n", "line 1: qmail_inject: must be an absolute path" },
+	{ "smtp_verify = maybe\n", "line 1: smtp_verify: must be yes or no" },
 };
 
 START_TEST(imap_keys)
@@ -128,6 +143,57 @@ START_TEST(imap_keys)
 	ck_assert_msg(parse(&c, "imap_tls = starttls\nimap_verify = yes\n", err, sizeof(err)) == 0, "%s", err);
 	ck_assert_str_eq(c.imap_tls, "starttls");
 	ck_assert_int_eq(c.imap_verify, 1);
+}
+END_TEST
+
+START_TEST(smtp_keys)
+{
+	struct conf c;
+	char err[256] = "";
+
+	ck_assert_msg(parse(&c, "send_via = qmail-inject\nqmail_inject = /opt/qmail/bin/qmail-inject\n"
+	                    "smtp_host = relay.emak.se\nsmtp_port = 587\nsmtp_tls = starttls\n"
+	                    "smtp_ca_file = /etc/ssl/emak-ca.pem\nsmtp_verify = no\nsmtp_timeout = 2m\n"
+	                    "smtp_auth = config\nsmtp_user = webmail@emak.se\n"
+	                    "smtp_password = s3cret pass\n", err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(c.send_via, "qmail-inject");
+	ck_assert_str_eq(c.qmail_inject, "/opt/qmail/bin/qmail-inject");
+	ck_assert_str_eq(c.smtp_host, "relay.emak.se");
+	ck_assert_uint_eq(c.smtp_port, 587);
+	ck_assert_str_eq(c.smtp_tls, "starttls");
+	ck_assert_str_eq(c.smtp_ca_file, "/etc/ssl/emak-ca.pem");
+	ck_assert_int_eq(c.smtp_verify, 0);
+	ck_assert_uint_eq(c.smtp_timeout, 120);
+	ck_assert_str_eq(c.smtp_auth, "config");
+	ck_assert_str_eq(c.smtp_user, "webmail@emak.se");
+	ck_assert_str_eq(c.smtp_password, "s3cret pass");
+	ck_assert_msg(parse(&c, "smtp_tls = smtps\nsmtp_auth = user\n", err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(c.smtp_tls, "smtps");
+	ck_assert_str_eq(c.smtp_auth, "user");
+}
+END_TEST
+
+/* A password in the file: the file may not be readable by everyone. */
+START_TEST(load_refuses_a_readable_smtp_password)
+{
+	char path[] = "/tmp/qa-conf-XXXXXX";
+	int fd = mkstemp(path);
+	struct conf c;
+	char err[512];
+	FILE *f;
+
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("smtp_auth = config\nsmtp_user = webmail\nsmtp_password = pw\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(conf_load(&c, path, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, path));
+	ck_assert_ptr_nonnull(strstr(err, "smtp_password"));
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	ck_assert_msg(conf_load(&c, path, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(c.smtp_password, "pw");
+	unlink(path);
 }
 END_TEST
 
@@ -201,6 +267,8 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, defaults_are_the_documented_ones);
 	tcase_add_test(tc, parses_every_kind);
 	tcase_add_test(tc, imap_keys);
+	tcase_add_test(tc, smtp_keys);
+	tcase_add_test(tc, load_refuses_a_readable_smtp_password);
 	tcase_add_loop_test(tc, refuses_bad_lines, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, refuses_nul_and_long_values);
 	tcase_add_test(tc, load_reads_a_file_and_names_it_in_errors);

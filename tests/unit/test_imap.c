@@ -11,6 +11,7 @@
 #include "check_main.h"
 #include "arena.h"
 #include "conf.h"
+#include "fake_server.h"
 #include "imap.h"
 
 #include <arpa/inet.h>
@@ -25,148 +26,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* ---------------------------------------------------------------- the fake server */
-
-struct step {
-	char op;            /* S: send, C: expect a line (CRLF implied), D: expect bytes, W: wait ms, X: hang up */
-	const char *s;
-	size_t n;
-};
-
-#define S(x) { 'S', x, sizeof(x) - 1 }
-#define C(x) { 'C', x, sizeof(x) - 1 }
-#define D(x) { 'D', x, sizeof(x) - 1 }
-#define W(ms) { 'W', NULL, ms }
-#define X { 'X', NULL, 0 }
-#define END { 0, NULL, 0 }
+/* ---------------------------------------------------------------- the fake server (fake_server.h) */
 
 static struct arena *arena;
-static pid_t server_pid;
-static unsigned server_port;
 
 static void setup(void)
 {
 	signal(SIGPIPE, SIG_IGN);
 	arena = arena_new(64u << 20);
-	server_pid = -1;
 }
 
 static void teardown(void)
 {
-	if (server_pid > 0) {
-		kill(server_pid, SIGKILL);
-		waitpid(server_pid, NULL, 0);
-	}
+	server_stop();
 	arena_free(arena);
-}
-
-static int read_exact(int fd, char *p, size_t n)
-{
-	while (n) {
-		struct pollfd pf = { fd, POLLIN, 0 };
-		ssize_t r;
-
-		if (poll(&pf, 1, 5000) <= 0)
-			return -1;
-		r = read(fd, p, n);
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static void child_fail(int step, const char *what, const char *got, size_t n)
-{
-	fprintf(stderr, "fake server, step %d: %s: got \"%.*s\"\n", step, what, (int)n, got);
-	_exit(10 + step);
-}
-
-static void serve(int fd, const struct step *script)
-{
-	char line[4096];
-	int i;
-
-	for (i = 0; script[i].op; i++) {
-		const struct step *st = &script[i];
-		size_t n = 0;
-
-		switch (st->op) {
-		case 'S':
-			if (write(fd, st->s, st->n) != (ssize_t)st->n)
-				child_fail(i, "write", "", 0);
-			break;
-		case 'C':
-			for (;;) {
-				if (n + 1 >= sizeof(line) || read_exact(fd, line + n, 1) < 0)
-					child_fail(i, "no line", line, n);
-				if (++n >= 2 && line[n - 2] == '\r' && line[n - 1] == '\n')
-					break;
-			}
-			if (n - 2 != st->n || memcmp(line, st->s, st->n))
-				child_fail(i, st->s, line, n - 2);
-			break;
-		case 'D':
-			if (st->n > sizeof(line) || read_exact(fd, line, st->n) < 0 || memcmp(line, st->s, st->n))
-				child_fail(i, "literal", line, st->n);
-			break;
-		case 'W':
-			usleep((useconds_t)st->n * 1000);
-			break;
-		case 'X':
-			close(fd);
-			_exit(0);
-		}
-	}
-	/* The client must send nothing more before it closes. */
-	{
-		ssize_t r = read_exact(fd, line, 1) < 0 ? 0 : 1;
-
-		if (r)
-			child_fail(i, "unexpected bytes after the script", line, 1);
-	}
-	_exit(0);
-}
-
-static void server(const struct step *script)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-
-	ck_assert_int_ge(ls, 0);
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(ls, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(listen(ls, 1), 0);
-	ck_assert_int_eq(getsockname(ls, (struct sockaddr *)&sin, &len), 0);
-	server_port = ntohs(sin.sin_port);
-	server_pid = fork();
-	ck_assert_int_ge(server_pid, 0);
-	if (server_pid == 0) {
-		int fd;
-
-		alarm(20);
-		fd = accept(ls, NULL, NULL);
-		if (fd < 0)
-			_exit(3);
-		close(ls);
-		serve(fd, script);
-	}
-	close(ls);
-}
-
-/* The server's exit status: 0 when the whole script went as written. */
-static int server_done(void)
-{
-	int st;
-
-	ck_assert_int_eq(waitpid(server_pid, &st, 0), server_pid);
-	server_pid = -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
 }
 
 static struct imap *client_with(int timeout_ms, size_t max_literal)
@@ -213,7 +86,7 @@ START_TEST(login_plain_with_sasl_ir)
 	};
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = logged_in();
 	ck_assert(imap_caps(im) & IMAP_CAP_MOVE);          /* from the OK after login */
 	ck_assert(!(imap_caps(im) & IMAP_CAP_AUTH_PLAIN));
@@ -233,7 +106,7 @@ START_TEST(login_plain_without_sasl_ir)
 	};
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = logged_in();
 	ck_assert_uint_eq(imap_caps(im), IMAP_CAP_IMAP4REV1 | IMAP_CAP_UIDPLUS);
 	imap_free(im);
@@ -252,7 +125,7 @@ START_TEST(login_quoted_and_literal)
 	};
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = client();
 	ck_assert_int_eq(imap_connect(im), IMAP_OK);
 	ck_assert_int_eq(imap_login(im, "lars.j\"onsson@emak.se", "p\xc3\xa4ss \"w\xc3\xb6rd", IMAP_AUTH_AUTO),
@@ -270,7 +143,7 @@ START_TEST(login_literal_plus)
 	};
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = client();
 	ck_assert_int_eq(imap_connect(im), IMAP_OK);
 	ck_assert_int_eq(imap_login(im, "a\r\nb", "pw", IMAP_AUTH_LOGIN), IMAP_OK);
@@ -289,7 +162,7 @@ START_TEST(login_refused)
 	};
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = client();
 	ck_assert_int_eq(imap_connect(im), IMAP_OK);
 	ck_assert_int_eq(imap_login(im, "klient1@emak.se", "Klient1pw", IMAP_AUTH_AUTO), IMAP_ERR_AUTH);
@@ -309,7 +182,7 @@ START_TEST(login_disabled)
 	};
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = client();
 	ck_assert_int_eq(imap_connect(im), IMAP_OK);
 	ck_assert_int_eq(imap_login(im, "u", "p", IMAP_AUTH_AUTO), IMAP_ERR_UNSUPPORTED);
@@ -330,7 +203,7 @@ START_TEST(greetings)
 	struct imap_mailbox *m;
 	size_t n;
 
-	server(bye);
+	server_start(bye);
 	im = client();
 	ck_assert_int_eq(imap_connect(im), IMAP_ERR_SERVER);
 	ck_assert_ptr_nonnull(strstr(imap_detail(im), "Too many connections"));
@@ -338,13 +211,13 @@ START_TEST(greetings)
 	imap_free(im);
 	ck_assert_int_eq(server_done(), 0);
 
-	server(junk);
+	server_start(junk);
 	im = client();
 	ck_assert_int_eq(imap_connect(im), IMAP_ERR_PROTOCOL);
 	imap_free(im);
 	ck_assert_int_eq(server_done(), 0);
 
-	server(preauth);
+	server_start(preauth);
 	im = client();
 	ck_assert_int_eq(imap_connect(im), IMAP_OK);
 	ck_assert_int_eq(imap_login(im, "u", "p", IMAP_AUTH_AUTO), IMAP_OK);         /* nothing sent */
@@ -384,7 +257,7 @@ START_TEST(silent_server_times_out)
 	struct imap *im;
 	int rc;
 
-	server(script);
+	server_start(script);
 	im = client_with(200, 0);
 	rc = imap_connect(im);
 	ck_assert_int_eq(rc, IMAP_ERR_TIMEOUT);
@@ -409,7 +282,7 @@ START_TEST(hang_up_mid_literal)
 	size_t n;
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = logged_in();
 	ck_assert_int_eq(imap_select(im, "inbox", 0, NULL), IMAP_OK);
 	ck_assert_int_eq(imap_fetch(im, &uid, 1, &spec, &f, &n), IMAP_ERR_IO);
@@ -468,7 +341,7 @@ START_TEST(response_over_the_limit)
 	size_t n;
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = client_with(3000, 16);
 	ck_assert_int_eq(imap_connect(im), IMAP_OK);
 	ck_assert_int_eq(imap_login(im, "klient1@emak.se", "Klient1pw", IMAP_AUTH_AUTO), IMAP_OK);
@@ -490,14 +363,14 @@ START_TEST(foreign_tag_and_stray_continuation)
 	};
 	struct imap *im;
 
-	server(tag);
+	server_start(tag);
 	im = client();
 	ck_assert_int_eq(imap_connect(im), IMAP_OK);
 	ck_assert_int_eq(imap_login(im, "klient1@emak.se", "Klient1pw", IMAP_AUTH_AUTO), IMAP_ERR_PROTOCOL);
 	imap_free(im);
 	ck_assert_int_eq(server_done(), 0);
 
-	server(plus);
+	server_start(plus);
 	im = client();
 	ck_assert_int_eq(imap_connect(im), IMAP_OK);
 	ck_assert_int_eq(imap_login(im, "klient1@emak.se", "Klient1pw", IMAP_AUTH_AUTO), IMAP_ERR_PROTOCOL);
@@ -516,7 +389,7 @@ START_TEST(bye_during_a_command)
 	struct imap_status st;
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = logged_in();
 	ck_assert_int_eq(imap_status(im, "INBOX", &st), IMAP_ERR_SERVER);
 	ck_assert_ptr_nonnull(strstr(imap_detail(im), "shutting down"));
@@ -548,7 +421,7 @@ START_TEST(starttls_failures)
 		struct imap_config cfg;
 		struct imap *im;
 
-		server(scripts[i]);
+		server_start(scripts[i]);
 		memset(&cfg, 0, sizeof(cfg));
 		cfg.host = "127.0.0.1";
 		cfg.port = server_port;
@@ -595,7 +468,7 @@ START_TEST(mailbox_commands)
 	size_t n;
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = logged_in();
 	ck_assert_int_eq(imap_list(im, IMAP_LIST_STATUS, &m, &n), IMAP_OK);
 	ck_assert_uint_eq(n, 2);
@@ -640,7 +513,7 @@ START_TEST(list_without_list_status)
 	size_t n;
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = logged_in();
 	ck_assert_int_eq(imap_list(im, IMAP_LIST_STATUS, &m, &n), IMAP_OK);
 	ck_assert_uint_eq(n, 2);
@@ -666,7 +539,7 @@ START_TEST(append_literals)
 	struct imap *im;
 	uint32_t uid = 99;
 
-	server(script);
+	server_start(script);
 	im = logged_in();
 	ck_assert_int_eq(imap_append(im, "Skr\xc3\xa4p", IMAP_FLAG_SEEN, 0, "Subject: ", 9, &uid),
 	                 IMAP_ERR_NO_MAILBOX);
@@ -703,7 +576,7 @@ START_TEST(fetch_merges_and_orders)
 	size_t n;
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = logged_in();
 	ck_assert_int_eq(imap_select(im, "INBOX", 0, NULL), IMAP_OK);
 	ck_assert_int_eq(imap_fetch(im, uids, 4, &spec, &f, &n), IMAP_OK);
@@ -754,7 +627,7 @@ START_TEST(search_and_sort)
 	size_t n;
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = logged_in();
 	ck_assert_int_eq(imap_select(im, "INBOX", 0, NULL), IMAP_OK);
 	ck_assert_int_eq(imap_search(im, &q3, &u, &n), IMAP_OK);
@@ -791,7 +664,7 @@ START_TEST(search_with_synchronizing_literal)
 	size_t n;
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = logged_in();
 	ck_assert_int_eq(imap_select(im, "INBOX", 0, NULL), IMAP_OK);
 	ck_assert_int_eq(imap_search(im, &q, &u, &n), IMAP_OK);
@@ -832,7 +705,7 @@ START_TEST(store_move_expunge)
 	const char *kw[] = { "$Work" }, *badkw[] = { "\\Seen" };
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = logged_in();
 	ck_assert_int_eq(imap_select(im, "INBOX", 0, NULL), IMAP_OK);
 	ck_assert_int_eq(imap_store(im, set, 5, IMAP_STORE_ADD, IMAP_FLAG_SEEN | IMAP_FLAG_FLAGGED, kw, 1),
@@ -862,7 +735,7 @@ START_TEST(commands_in_the_wrong_state)
 	struct imap_mailbox *m;
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = client();
 	ck_assert_int_eq(imap_list(im, 0, &m, &n), IMAP_ERR_INVALID);
 	ck_assert_int_eq(imap_connect(im), IMAP_OK);
