@@ -309,7 +309,7 @@ START_TEST(fetch_that_marks_seen)
 	size_t n;
 	struct imap *im;
 
-	server(script);
+	server_start(script);
 	im = client_with(3000, 0);
 	ck_assert_int_eq(imap_connect(im), IMAP_OK);
 	ck_assert_int_eq(imap_login(im, "klient1@emak.se", "Klient1pw", IMAP_AUTH_AUTO), IMAP_OK);
