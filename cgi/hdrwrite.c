@@ -4,6 +4,7 @@
 #include "hdrwrite.h"
 
 #include "buf.h"
+#include "encode.h"
 
 #include <string.h>
 
@@ -116,29 +117,6 @@ static size_t take(const unsigned char *s, size_t n, int q, size_t maxpay)
 	return used ? used : char_len(s, n);   /* never stall */
 }
 
-static const char b64_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void add_b(struct buf *out, const unsigned char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i += 3) {
-		unsigned long v = (unsigned long)s[i] << 16;
-		char q[4];
-
-		if (i + 1 < n)
-			v |= (unsigned long)s[i + 1] << 8;
-		if (i + 2 < n)
-			v |= s[i + 2];
-		q[0] = b64_alphabet[v >> 18 & 63];
-		q[1] = b64_alphabet[v >> 12 & 63];
-		q[2] = i + 1 < n ? b64_alphabet[v >> 6 & 63] : '=';
-		q[3] = i + 2 < n ? b64_alphabet[v & 63] : '=';
-		buf_add(out, q, 4);
-	}
-}
-
 static void add_q(struct buf *out, const unsigned char *s, size_t n)
 {
 	size_t i;
@@ -181,7 +159,7 @@ void hdrw_encoded(struct hdrw *w, const char *text, size_t n)
 		if (q)
 			add_q(&word, s, len);
 		else
-			add_b(&word, s, len);
+			encode_base64(&word, s, len, 0);
 		buf_adds(&word, "?=");
 		if (buf_failed(&word))
 			w->out->failed = 1;
