@@ -24,7 +24,7 @@
 #define USER_AGENT_MAX 200
 #define TYPE_MAX 127
 #define FALLBACK_MAX 60           /* the ASCII filename="..." */
-#define RFC2231_PIECE 60          /* characters of one filename*N* piece */
+#define RFC2231_PIECE 56          /* characters of a filename*N* piece: lines within 78 */
 #define BOUNDARY_TRIES 8
 
 struct part {                     /* an attachment, checked */
@@ -578,8 +578,10 @@ static int build(struct build *b, struct buf *out, struct mb_result *res)
 	write_body(b, out);
 	out->max = cap;
 	/* Past the limit, as a rule: a failed allocation is as good as one. */
-	if (buf_failed(out))
+	if (buf_failed(out)) {
+		buf_reset(out);
 		return fail(b, MB_ERR_TOO_BIG, "message", 0);
+	}
 	res->message_id = b->message_id;
 	return 0;
 }

@@ -96,7 +96,8 @@ struct mb_err {
 };
 
 /* Builds m into out (reset first; any cap out has is kept, under
- * m->max_size). Returns 0 with res filled (in a), or -1 with e filled. */
+ * m->max_size). Returns 0 with res filled (in a), or -1 with e filled and
+ * out empty. */
 int mb_build(struct arena *a, const struct mb_msg *m, struct buf *out, struct mb_result *res,
              struct mb_err *e);
 
