@@ -130,10 +130,12 @@ enum addrlist_err addrlist_check(const struct addr *ad)
 	enum addrlist_err rc;
 	size_t ll, dl;
 
-	if (!ad->local || !ad->domain || !ad->name)
-		return !ad->domain ? ADDRLIST_ERR_NO_DOMAIN : ADDRLIST_ERR_NO_LOCAL;
+	if (!ad->local)
+		return ADDRLIST_ERR_NO_LOCAL;
+	if (!ad->domain)
+		return ADDRLIST_ERR_NO_DOMAIN;
 	ll = strlen(ad->local), dl = strlen(ad->domain);
-	if ((rc = check_name(ad->name, strlen(ad->name))) != ADDRLIST_OK)
+	if (ad->name && (rc = check_name(ad->name, strlen(ad->name))) != ADDRLIST_OK)
 		return rc;
 	if (ad->group && (rc = check_name(ad->group, strlen(ad->group))) != ADDRLIST_OK)
 		return rc;

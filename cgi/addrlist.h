@@ -47,7 +47,7 @@ struct hdrw;
 #define ADDRLIST_HEADER 1u         /* input is a header body: unfold, decode RFC 2047 */
 
 struct addr {
-	const char *name;          /* display name, UTF-8, "" when none */
+	const char *name;          /* display name, UTF-8, "" when none (NULL is taken as "") */
 	const char *local;         /* local part without quotes or escapes (ASCII) */
 	const char *domain;        /* lower-case ASCII; an IDN as its A-labels */
 	const char *group;         /* the group's name (UTF-8) or NULL; members share the pointer */

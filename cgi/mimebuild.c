@@ -163,7 +163,7 @@ static int check_body(struct build *b)
 {
 	const struct mb_msg *m = b->m;
 
-	if (m->body_len && !utf8_valid(m->body, m->body_len))
+	if (m->body_len && (!m->body || !utf8_valid(m->body, m->body_len)))
 		return fail(b, MB_ERR_UTF8, "body", 0);
 	if (m->body_len > b->max)
 		return fail(b, MB_ERR_TOO_BIG, "body", 0);

@@ -365,6 +365,9 @@ START_TEST(check_and_spec)
 
 	ck_assert_int_eq(addrlist_check(&ad), ADDRLIST_OK);
 	ck_assert_str_eq(addrlist_addr_spec(arena, &ad), "klient1@emak.se");
+	ad.name = NULL;
+	ck_assert_int_eq(addrlist_check(&ad), ADDRLIST_OK);
+	ck_assert_str_eq(addrlist_format(arena, &(struct addrlist){ &ad, 1 }, 6), "klient1@emak.se");
 	ad.name = "Evil\r\nBcc: x@y.se";
 	ck_assert_int_eq(addrlist_check(&ad), ADDRLIST_ERR_CONTROL);
 	ad.name = "";
