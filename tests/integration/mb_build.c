@@ -33,6 +33,7 @@ static void list(const char *field, const char *s, struct addrlist *out)
 
 	if (addrlist_parse(arena, s, strlen(s), 0, out, &e)) {
 		printf("error addrlist %s %s %zu\n", addrlist_err_name(e.code), field, e.index);
+		fflush(stdout);
 		exit(1);
 	}
 }
@@ -118,6 +119,8 @@ int main(int argc, char **argv)
 	m.att = att;
 	if (mb_build(arena, &m, &out, &res, &e)) {
 		printf("error %s %s %zu\n", mb_err_name(e.code), e.field ? e.field : "-", e.index);
+		buf_free(&out);
+		arena_free(arena);
 		return 1;
 	}
 	fwrite(out.p, 1, out.len, stdout);
