@@ -166,18 +166,7 @@ tap_unlike "... and no taint or expansion error" "$(cat "$RUN/exim/exim.log")" '
 
 # ---- STARTTLS, when exim_start is asked for it, with our own CA
 TLS=$RUN/exim/tls	# where exim_conf looks for server.pem and server.key
-mkdir -p "$TLS"
-(
-	cd "$TLS"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-		-subj "/CN=qmailadmin-ng test CA" -keyout ca.key -out ca.pem \
-		-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-subj "/CN=mail.emak.se" -keyout server.key -out server.csr
-	printf 'subjectAltName=DNS:mail.emak.se,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >ext
-	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
-		-extfile ext -out server.pem
-) >"$RUN/openssl.log" 2>&1 || { cat "$RUN/openssl.log" >&2; tap_bail "openssl could not make the test certificates"; }
+test_tls_certs "$TLS"
 svc_stop exim
 exim_start "$RUN/exim" "$RUN" "$SMTP_PORT" tls && rc=0 || rc=$?
 tap_is "exim_start DIR STORE PORT tls: Exim again, on the same port" "$rc $EXIM_SMTP_PORT" "0 $SMTP_PORT"

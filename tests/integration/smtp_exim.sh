@@ -40,18 +40,8 @@ read -r MAIL_USER MAIL_GROUP < <(store_owner)
 
 EXIM=$RUN/exim
 TLS=$EXIM/tls
-mkdir -p "$TLS" "$EXIM/spool"
-(
-	cd "$TLS"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-		-subj "/CN=qmailadmin-ng test CA" -keyout ca.key -out ca.pem \
-		-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-subj "/CN=mail.emak.se" -keyout server.key -out server.csr
-	printf 'subjectAltName=DNS:mail.emak.se,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >ext
-	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
-		-extfile ext -out server.pem
-) >"$TLS/openssl.log" 2>&1 || { cat "$TLS/openssl.log" >&2; tap_bail "openssl could not make the test certificates"; }
+mkdir -p "$EXIM/spool"
+test_tls_certs "$TLS"
 
 # ---------------------------------------------------------------- Exim
 

@@ -322,6 +322,24 @@ html_h1() {	# html_h1: the text of BODY's first <h1>
 		sed -E 's/<[^>]*>//g; s/^[[:space:]]+//; s/[[:space:]]+$//'
 }
 
+test_tls_certs() {	# test_tls_certs DIR: a throwaway CA (DIR/ca.pem) and a server
+	# certificate for mail.emak.se and 127.0.0.1 signed by it (DIR/server.pem,
+	# DIR/server.key), as dovecot_conf and exim_conf look for them; a bail-out
+	# when openssl fails
+	mkdir -p "$1"
+	(
+		cd "$1"
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+			-subj "/CN=qmailadmin-ng test CA" -keyout ca.key -out ca.pem \
+			-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-subj "/CN=mail.emak.se" -keyout server.key -out server.csr
+		printf 'subjectAltName=DNS:mail.emak.se,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >ext
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+			-extfile ext -out server.pem
+	) >"$1/openssl.log" 2>&1 || { cat "$1/openssl.log" >&2; tap_bail "openssl could not make the test certificates"; }
+}
+
 tap_security_headers() {	# tap_security_headers WHAT: headers every page carries
 	local csp
 	csp=$(hdr Content-Security-Policy)
