@@ -66,8 +66,11 @@ int compose_read(struct ctx *c, struct compose *f)
 	f->refs = field(c, "refs");
 	f->back = wm_folder(field(c, "back"));
 	f->src_f = *field(c, "src_f") ? wm_folder(field(c, "src_f")) : NULL;
+	f->re_f = *field(c, "re_f") ? wm_folder(field(c, "re_f")) : NULL;
 	if (!f->back || (*field(c, "src_f") && !f->src_f) || opt_uid(c, "draft", &f->draft) < 0
-	    || opt_uid(c, "src_uid", &f->src_uid) < 0 || (f->src_uid && !f->src_f))
+	    || opt_uid(c, "src_uid", &f->src_uid) < 0 || (f->src_uid && !f->src_f)
+	    || (*field(c, "re_f") && !f->re_f) || opt_uid(c, "re_uid", &f->re_uid) < 0
+	    || (f->re_uid && !f->re_f))
 		return -1;
 	for (p = c->req->form; p; p = p->next) {
 		if (strcmp(p->name, "keep"))
@@ -329,6 +332,7 @@ int compose_build(struct ctx *c, struct compose *f, const struct mb_attachment *
 	m.in_reply_to = *f->irt ? f->irt : NULL;
 	m.references = *f->refs ? f->refs : NULL;
 	m.user_agent = "qmailadmin-ng";
+	m.message_id = f->msgid;
 	m.att = att;
 	m.natt = natt;
 	m.flags = flags;
@@ -403,6 +407,10 @@ int compose_data(struct ctx *c, struct imap *im, const struct compose *f)
 	if (f->src_uid) {
 		td_set(c->data, "src_f", f->src_f);
 		td_setf(c->data, "src_uid", "%u", f->src_uid);
+	}
+	if (f->re_uid) {
+		td_set(c->data, "re_f", f->re_f);
+		td_setf(c->data, "re_uid", "%u", f->re_uid);
 	}
 	if (f->err_text)
 		td_set(c->data, "error", f->err_text);

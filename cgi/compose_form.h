@@ -31,6 +31,9 @@ struct compose {
 	uint32_t draft;                  /* the draft in Drafts, or 0 */
 	const char *src_f;               /* the attachments' message: folder and UID */
 	uint32_t src_uid;
+	const char *re_f;                /* the message replied to: marked \Answered once sent */
+	uint32_t re_uid;
+	const char *msgid;               /* the Message-ID to write (the Sent copy's), or NULL */
 	const char *keep[COMPOSE_KEEP_MAX];
 	size_t nkeep;
 	struct addrlist lto, lcc, lbcc;

@@ -251,7 +251,8 @@ static void keep_all(struct compose *f, const struct orig *o)
 		f->keep[f->nkeep++] = at->part->section;
 }
 
-static void prefill_reply(struct ctx *c, struct compose *f, const struct orig *o, int all)
+static void prefill_reply(struct ctx *c, struct compose *f, const struct orig *o, int all,
+                          const char *folder, uint32_t uid)
 {
 	struct addrlist from = hdr_list(c, o, "From"), rt = hdr_list(c, o, "Reply-To");
 	struct addrlist to = rt.n ? rt : from, oto = hdr_list(c, o, "To"), occ = hdr_list(c, o, "Cc");
@@ -272,6 +273,8 @@ static void prefill_reply(struct ctx *c, struct compose *f, const struct orig *o
 	f->subject = mb_reply_subject(c->a, arena_printf(c->a, "%s ", ctx_text(c, MSG("compose.re"))),
 	                              orig_subject(c, o));
 	f->irt = env && env->message_id ? env->message_id : "";
+	f->re_f = folder;
+	f->re_uid = uid;
 	f->refs = mb_references(c->a, header_get(c->a, o->hdrs, "References"),
 	                        env ? env->in_reply_to : NULL, env ? env->message_id : NULL);
 	intro = compose_fill(c, ctx_text(c, MSG("compose.reply_intro")), orig_date(c, o),
@@ -363,7 +366,7 @@ static int prefill(struct ctx *c, struct imap *im, struct compose *f, enum mode 
 	if (!o.msg)
 		return -1;
 	if (m == M_REPLY || m == M_REPLY_ALL)
-		prefill_reply(c, f, &o, m == M_REPLY_ALL);
+		prefill_reply(c, f, &o, m == M_REPLY_ALL, folder, uid);
 	else if (m == M_FORWARD || m == M_FORWARD_ATT)
 		prefill_forward(c, f, &o, folder, uid, m == M_FORWARD_ATT);
 	else
@@ -482,13 +485,35 @@ static void back(struct ctx *c, const char *folder, const char *notice)
 		page_error(c, 500);
 }
 
+/* Sent: the copy in Sent (with its Bcc, which the sent message does not
+ * carry, and the same Message-ID), the replied-to message \Answered, the
+ * draft removed. A failure here is logged, not shown as a failure to send:
+ * the mail is gone, and sending it again would double it. */
+static void after_send(struct ctx *c, struct post *p, const struct mb_result *mr)
+{
+	struct mb_result r2;
+	int rc;
+
+	if (p->f.lbcc.n) {
+		p->f.msgid = mr->message_id;
+		if (compose_build(c, &p->f, p->att, p->natt, MB_DRAFT, &p->msg, &r2) < 0)
+			fprintf(stderr, "qmailadmin: webmail: the Sent copy could not be made\n");
+	}
+	rc = imap_append(p->im, p->special[WM_SENT], IMAP_FLAG_SEEN, 0, p->msg.p, p->msg.len, NULL);
+	if (rc == IMAP_OK && p->f.re_uid && (rc = imap_select(p->im, p->f.re_f, 0, NULL)) == IMAP_OK)
+		rc = imap_store(p->im, &p->f.re_uid, 1, IMAP_STORE_ADD, IMAP_FLAG_ANSWERED, NULL, 0);
+	if (rc == IMAP_OK && p->f.draft && (rc = imap_select(p->im, p->special[WM_DRAFTS], 0, NULL)) == IMAP_OK)
+		rc = imap_expunge_uids(p->im, &p->f.draft, 1);
+	if (rc != IMAP_OK)
+		fprintf(stderr, "qmailadmin: webmail: after sending: %s\n", imap_detail(p->im));
+}
+
 static void do_send(struct ctx *c, struct post *p, const char *pw)
 {
 	struct submit_config sc;
 	struct smtp_envelope env;
 	struct smtp_result res;
 	struct mb_result mr;
-	int rc;
 
 	if (compose_build(c, &p->f, p->att, p->natt, 0, &p->msg, &mr) < 0) {
 		show(c, p->im, &p->f, 400, p->fl, p->nf, p->special);
@@ -509,13 +534,7 @@ static void do_send(struct ctx *c, struct post *p, const char *pw)
 		send_failed(c, p, &env, &res);
 		return;
 	}
-	/* Sent: a failed copy to Sent or draft removal is logged, not shown as
-	 * a failure to send (the mail is gone; sending again would double it). */
-	rc = imap_append(p->im, p->special[WM_SENT], IMAP_FLAG_SEEN, 0, p->msg.p, p->msg.len, NULL);
-	if (rc == IMAP_OK && p->f.draft && (rc = imap_select(p->im, p->special[WM_DRAFTS], 0, NULL)) == IMAP_OK)
-		rc = imap_expunge_uids(p->im, &p->f.draft, 1);
-	if (rc != IMAP_OK)
-		fprintf(stderr, "qmailadmin: webmail: after sending: %s\n", imap_detail(p->im));
+	after_send(c, p, &mr);
 	wm_close(p->im);
 	back(c, p->f.back, "mail_sent");
 }

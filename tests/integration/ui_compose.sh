@@ -97,6 +97,7 @@ http -b "$(session_cookies)" -c /dev/null "$S/mail/compose?lang=en" >/dev/null
 # ---- klient1 sends klient2 two attachments
 N2=$(count "$MD2")
 compose send --form-string 'to=Klient Två <klient2@emak.se>' --form-string 'subject=Två bilagor' \
+	--form-string 'bcc=klient1@emak.se' \
 	--form-string $'body=Hej!\nHär är filerna.\n' \
 	-F "file=@$TMP/all.bin;type=application/octet-stream" \
 	-F "file=@$TMP/swedish.txt;filename=räksmörgås.txt;type=text/plain"
@@ -113,6 +114,8 @@ tap_ok "klient1's Sent has the copy" test -n "$SENT"
 tap_like "... marked \\Seen" "${SENT##*:2,}" S
 MSGID=$(grep -i -m1 '^Message-ID:' "$RAW" | sed 's/^[^:]*: *//' | tr -d '\r')
 tap_like "... the same Message-ID" "$(grep -i -m1 '^Message-ID:' "$SENT" | tr -d '\r')" "$MSGID"
+tap_is "... the copy keeps the Bcc" "$(grep -i -m1 '^Bcc:' "$SENT" | tr -d '\r')" 'Bcc: klient1@emak.se'
+tap_ok "the Bcc recipient gets it too" maildir_wait klient1@emak.se 1
 
 # ---- klient2 reads it and downloads both attachments
 as 2
@@ -143,12 +146,15 @@ tap_like "... the text quoted under an intro" "$(text_of body)" 'klient1@emak.se
 tap_like "... quoted" "$BODY" '&gt; Här är filerna.'
 N1=$(count "$MD1")
 compose send --form-string "to=$(value_of to)" --form-string "subject=$(value_of subject)" \
-	--form-string "irt=$(hidden irt)" --form-string "refs=$(hidden refs)" --form-string 'body=Tack!'
+	--form-string "irt=$(hidden irt)" --form-string "refs=$(hidden refs)" --form-string 'body=Tack!' \
+	--form-string "re_f=$(hidden re_f)" --form-string "re_uid=$(hidden re_uid)"
 tap_is "the reply is sent: 303" "$STATUS" 303
 tap_ok "... and delivered to klient1" maildir_wait klient1@emak.se $((N1 + 1))
 RAW=$(newest "$MD1")
 tap_is "... In-Reply-To in the delivered message" "$(grep -i -m1 '^In-Reply-To:' "$RAW" | tr -d '\r')" "In-Reply-To: $MSGID"
 tap_is "... References" "$(grep -i -m1 '^References:' "$RAW" | tr -d '\r')" "References: $MSGID"
+ORIG=$(grep -l -r -F -- "Message-ID: $MSGID" "$MD2/cur" "$MD2/new" | head -n 1)
+tap_like "... the original is marked \Answered (R)" "${ORIG##*:2,}" R
 get "/mail/compose?f=INBOX&replyall=$U"
 tap_unlike "reply all leaves oneself out" "$(value_of cc)" 'klient2@emak.se'
 
@@ -187,6 +193,16 @@ compose send --form-string subject=Hi
 tap_is "no recipient: 400" "$STATUS" 400
 sleep 1
 tap_is "... nothing was delivered" "$(count "$MD2")" "$N2"
+
+# ---- a mailbox without webmail
+ctl user add klient3@emak.se Klient3pw
+ctl user mod klient3@emak.se -f no_webmail
+session_start klient3@emak.se Klient3pw
+get /mail/compose
+tap_is "no_webmail: GET /mail/compose is 403" "$STATUS" 403
+compose send --form-string to=klient2@emak.se --form-string subject=Nej
+tap_is "... and POST too" "$STATUS" 403
+as 1
 
 # ---- CSRF
 N2=$(count "$MD2")
