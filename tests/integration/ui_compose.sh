@@ -173,6 +173,15 @@ tap_like "... holding the original" "$(cat "$RAW")" "Message-ID: $MSGID"
 get "/mail/compose?f=INBOX&forward=$U"
 tap_like "forward inline: the original's headers in the text" "$(text_of body)" 'Forwarded message'
 tap_like "... its attachments carried along, ticked" "$(html_tag keep-2)" checked
+N1=$(count "$MD1")
+compose send --form-string to=klient1@emak.se --form-string "subject=$(value_of subject)" \
+	--form-string "body=$(text_of body)" --form-string "src_f=$(hidden src_f)" \
+	--form-string "src_uid=$(hidden src_uid)" --form-string keep=2 --form-string keep=3
+tap_is "... sent: 303" "$STATUS" 303
+tap_ok "... delivered" maildir_wait klient1@emak.se $((N1 + 1))
+RAW=$(newest "$MD1")
+tap_is "... with both attachments" "$(grep -c -i '^Content-Disposition: attachment' "$RAW")" 2
+tap_like "... the Swedish name kept" "$(cat "$RAW")" "filename\\*=UTF-8''r%C3%A4ksm%C3%B6rg%C3%A5s.txt"
 
 # ---- CR/LF refused; nothing sent
 as 1
