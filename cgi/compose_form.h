@@ -64,6 +64,14 @@ int compose_build(struct ctx *c, struct compose *f, const struct mb_attachment *
  * "attachments" (name, size, section, kept) when it has some. */
 int compose_data(struct ctx *c, struct imap *im, const struct compose *f);
 
+enum compose_mode { CM_NEW, CM_REPLY, CM_REPLY_ALL, CM_FORWARD, CM_FORWARD_ATT, CM_DRAFT };
+
+/* compose_prefill.c: f (zeroed, its strings "") filled in from message uid
+ * of folder (of drafts for CM_DRAFT), which it selects. -1 when the
+ * message is gone (404), else an IMAP code. */
+int compose_prefill(struct ctx *c, struct imap *im, struct compose *f, enum compose_mode m,
+                    uint32_t uid, const char *folder, const char *drafts);
+
 /* text with {1} and {2} replaced by a1 and a2 (may be NULL). */
 const char *compose_fill(struct ctx *c, const char *text, const char *a1, const char *a2);
 
