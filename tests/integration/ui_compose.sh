@@ -37,7 +37,7 @@ TMP=$RUN/composetmp
 mkdir -p "$TMP"
 # Every byte value, four times; and a small text under a Swedish name.
 for _ in 1 2 3 4; do
-	for i in $(seq 0 255); do printf "\\x$(printf %02x "$i")"; done
+	for i in $(seq 0 255); do printf '%b' "\\x$(printf %02x "$i")"; done
 done >"$TMP/all.bin"
 printf 'Hej på dig, räksmörgås!\n' >"$TMP/swedish.txt"
 
@@ -65,7 +65,11 @@ newest() {	# newest MAILDIR [SUBDIR]: the newest message file's path
 	ls -t "$1/${2-}new"/* "$1/${2-}cur"/* 2>/dev/null | head -n 1
 }
 as() {	# as 1|2: switch to klient1's or klient2's session
-	eval "SESSION=\$SES$1 WMKEY=\$WMK$1 CSRF=\$CSR$1"
+	if [ "$1" = 1 ]; then
+		SESSION=$SES1 WMKEY=$WMK1 CSRF=$CSR1
+	else
+		SESSION=$SES2 WMKEY=$WMK2 CSRF=$CSR2
+	fi
 }
 rows() {	# rows: the message rows' ids of the list in BODY, in order
 	printf '%s\n' "$BODY" | grep -o -E '<tr id="msg-[0-9]+"' | sed 's/.*msg-//; s/"//' | tr '\n' ' '
