@@ -148,6 +148,11 @@ tap_is "... In-Reply-To is its Message-ID" "$(hidden irt)" "$MSGID"
 tap_is "... References too" "$(hidden refs)" "$MSGID"
 tap_like "... the text quoted under an intro" "$(text_of body)" 'klient1@emak.se wrote:'
 tap_like "... quoted" "$BODY" '&gt; Här är filerna.'
+get "/mail/compose?f=INBOX&reply=$U&lang=sv"
+tap_is "in Swedish: Sv: once" "$(value_of subject)" 'Sv: Två bilagor'
+tap_like "... the intro in Swedish" "$(text_of body)" 'skrev klient1@emak.se:'
+tap_is "... no catalog key left raw" "$(raw_keys)" ""
+get "/mail/compose?f=INBOX&reply=$U"
 N1=$(count "$MD1")
 compose send --form-string "to=$(value_of to)" --form-string "subject=$(value_of subject)" \
 	--form-string "irt=$(hidden irt)" --form-string "refs=$(hidden refs)" --form-string 'body=Tack!' \
