@@ -50,6 +50,7 @@ static const struct route routes[] = {
 	{ "/mail/msg", page_mail_msg },
 	{ "/mail/part", page_mail_part },
 	{ "/mail/source", page_mail_source },
+	{ "/mail/compose", page_compose },
 };
 
 static void set_limits(struct app *app)

@@ -95,6 +95,8 @@ static const struct {
 	{ "folder_created", MSG("done.folder_created") },
 	{ "folder_renamed", MSG("done.folder_renamed") },
 	{ "folder_deleted", MSG("done.folder_deleted") },
+	{ "mail_sent", MSG("done.mail_sent") },
+	{ "draft_saved", MSG("done.draft_saved") },
 };
 
 static void add_notice(struct ctx *c)

@@ -144,6 +144,7 @@ void page_mail_folders(struct ctx *c);   /* page_mail_folders.c: /mail/folders *
 void page_mail_msg(struct ctx *c);       /* page_mail_msg.c: /mail/msg */
 void page_mail_part(struct ctx *c);      /* page_mail_part.c: /mail/part */
 void page_mail_source(struct ctx *c);    /* page_mail_part.c: /mail/source */
+void page_compose(struct ctx *c);        /* page_compose.c: /mail/compose */
 void page_login(struct ctx *c);
 void page_logout(struct ctx *c);
 void page_not_found(struct ctx *c);

@@ -266,6 +266,13 @@ static void render(struct ctx *c, struct view *v, const struct imap_fetch *m,
 	td_set(c->data, "uid", v->uidstr);
 	td_set_bool(c->data, "flagged", (m->flags.bits & IMAP_FLAG_FLAGGED) != 0);
 	td_set(c->data, "back_url", page_link(c, "/mail", "f", v->folder, NULL));
+	td_set(c->data, "reply_url", page_link(c, "/mail/compose", "f", v->folder, "reply", v->uidstr, NULL));
+	td_set(c->data, "replyall_url", page_link(c, "/mail/compose", "f", v->folder, "replyall", v->uidstr,
+	                                          NULL));
+	td_set(c->data, "forward_url", page_link(c, "/mail/compose", "f", v->folder, "forward", v->uidstr,
+	                                         NULL));
+	td_set(c->data, "forward_att_url", page_link(c, "/mail/compose", "f", v->folder, "forward_att",
+	                                             v->uidstr, NULL));
 	td_set(c->data, "source_url", page_link(c, "/mail/source", "f", v->folder, "uid", v->uidstr, NULL));
 	if (v->blocked) {
 		td_setf(c->data, "blocked", "%u", v->blocked);

@@ -51,7 +51,8 @@ static int password_of(struct ctx *c, const struct proto_answer *ans, char *pw, 
 	return key && secret ? wm_unseal(key, secret, pw, n) : -1;
 }
 
-struct imap *wm_open(struct ctx *c)
+/* keep (n bytes) gets a copy of the password when not NULL (wm_open_pw). */
+static struct imap *open_as(struct ctx *c, char *keep, size_t n)
 {
 	char pw[WM_PASSWORD_MAX + 1];
 	struct imap_config cfg;
@@ -84,6 +85,8 @@ struct imap *wm_open(struct ctx *c)
 	rc = im ? imap_connect(im) : IMAP_ERR_NOMEM;
 	if (rc == IMAP_OK)
 		rc = imap_login(im, c->me.name, pw, IMAP_AUTH_AUTO);
+	if (rc == IMAP_OK && keep && strlen(pw) < n)
+		memcpy(keep, pw, strlen(pw) + 1);
 	OPENSSL_cleanse(pw, sizeof(pw));
 	if (rc == IMAP_OK)
 		return im;
@@ -93,6 +96,18 @@ struct imap *wm_open(struct ctx *c)
 		unreachable(c, im);
 	imap_free(im);
 	return NULL;
+}
+
+struct imap *wm_open(struct ctx *c)
+{
+	return open_as(c, NULL, 0);
+}
+
+struct imap *wm_open_pw(struct ctx *c, char *pw, size_t n)
+{
+	if (n)
+		pw[0] = '\0';
+	return open_as(c, pw, n);
 }
 
 void wm_close(struct imap *im)

@@ -33,6 +33,11 @@ enum wm_special { WM_INBOX, WM_SENT, WM_DRAFTS, WM_TRASH, WM_NSPECIAL };
  * be reached). Sets c->nav to "mail". */
 struct imap *wm_open(struct ctx *c);
 
+/* The same, and pw (n bytes, WM_PASSWORD_MAX + 1 is enough) gets the
+ * mailbox's password, for sending with smtp_auth = user. The caller wipes
+ * it (OPENSSL_cleanse) before the request ends; it is never stored. */
+struct imap *wm_open_pw(struct ctx *c, char *pw, size_t n);
+
 /* LOGOUT and free; NULL is fine. */
 void wm_close(struct imap *im);
 
