@@ -19,8 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SECTION_MAX 32
-
 static const char *field(struct ctx *c, const char *name)
 {
 	const char *v = req_form(c->req, name);
@@ -40,16 +38,10 @@ static int opt_uid(struct ctx *c, const char *name, uint32_t *uid)
 	return *uid ? 0 : -1;
 }
 
+/* A kept attachment: a part's section (wm_section), or the whole message. */
 static int section_ok(const char *s)
 {
-	size_t i;
-
-	if (!strcmp(s, COMPOSE_WHOLE))
-		return 1;
-	for (i = 0; s[i]; i++)
-		if (!(s[i] >= '0' && s[i] <= '9') && s[i] != '.')
-			return 0;
-	return i > 0 && i <= SECTION_MAX;
+	return !strcmp(s, COMPOSE_WHOLE) || wm_section(s);
 }
 
 int compose_read(struct ctx *c, struct compose *f)

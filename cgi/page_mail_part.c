@@ -22,19 +22,6 @@
 
 #define CSP_DOWNLOAD "default-src 'none'; sandbox; frame-ancestors 'none'"
 
-/* A section number: digits and dots, as imap_parse_body writes them. */
-static int section_ok(const char *s)
-{
-	size_t i, n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > 64 || s[0] == '.' || s[n - 1] == '.')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] == '.' && s[i + 1] != '.')))
-			return 0;
-	return 1;
-}
-
 static void send_bytes(struct ctx *c, const char *type, const char *disposition,
                        const char *data, size_t len)
 {
@@ -137,7 +124,7 @@ void page_mail_part(struct ctx *c)
 
 	if (!page_get_ok(c))
 		return;
-	if (!section_ok(sec)) {
+	if (!wm_section(sec)) {
 		page_error(c, 400);
 		return;
 	}

@@ -161,6 +161,18 @@ const char *wm_folder(const char *v)
 	return v;
 }
 
+int wm_section(const char *v)
+{
+	size_t i, n = v ? strlen(v) : 0;
+
+	if (n == 0 || n > 64 || v[0] == '.' || v[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] == '.' && v[i + 1] != '.')))
+			return 0;
+	return 1;
+}
+
 uint32_t wm_uid(const char *v)
 {
 	unsigned long long u;

@@ -50,6 +50,10 @@ void wm_fail(struct ctx *c, struct imap *im, int rc);
  * no control characters; NULL otherwise. NULL or "" in gives "INBOX". */
 const char *wm_folder(const char *v);
 
+/* A body section from a query or form value: numbers joined by single
+ * dots ("2", "1.3"), as imap_parse_body writes them, at most 64 bytes. */
+int wm_section(const char *v);
+
 /* A UID from a query or form value (1..2^32-1), or 0. */
 uint32_t wm_uid(const char *v);
 
