@@ -13,9 +13,6 @@ set -eu
 HARNESS_STORE=1	# the real helper on a store of our own
 # shellcheck source=tests/lib/harness.sh
 . "$QA_SRCDIR/tests/lib/harness.sh"	# also sets HOME=$RUN/home: chromium writes there
-ctl() {	# ctl ARGS...: qmailadmin-ctl, or a bail-out
-	"$CTL" "$@" >/dev/null || tap_bail "qmailadmin-ctl $* failed"
-}
 ctl domain add emak.se Postm4ster
 ctl user add klient1@emak.se Klient1pw -q 50M
 ctl limits set emak.se maxpopaccounts=10

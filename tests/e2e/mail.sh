@@ -20,9 +20,6 @@ HARNESS_DOVECOT=1
 . "$QA_SRCDIR/tests/lib/harness.sh"
 harness_require python3
 
-ctl() {	# ctl ARGS...: qmailadmin-ctl, or a bail-out
-	"$CTL" "$@" >/dev/null || tap_bail "qmailadmin-ctl $* failed"
-}
 ctl domain add emak.se Postm4ster
 ctl user add klient1@emak.se Klient1pw -c "Klient Ett"
 ctl user add klient2@emak.se Klient2pw -c "Klient Två"

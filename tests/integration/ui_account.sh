@@ -19,9 +19,6 @@ webmail = no"
 # shellcheck source=tests/lib/harness.sh
 . "$QA_SRCDIR/tests/lib/harness.sh"
 
-ctl() {	# ctl ARGS...: qmailadmin-ctl, or a bail-out
-	"$CTL" "$@" >/dev/null || tap_bail "qmailadmin-ctl $* failed"
-}
 ctl domain add emak.se Postm4ster
 ctl user add klient1@emak.se Klient1pw -q 50M -c "Klient Ett"
 ctl user add klient2@emak.se Klient2pw

@@ -26,9 +26,6 @@ harness_require python3 base64 cmp
 # and site start-up would cost more than the page.
 PY=$(python3 -c 'import sys; print(sys.executable)')
 
-ctl() {	# ctl ARGS...: qmailadmin-ctl, or a bail-out
-	"$CTL" "$@" >/dev/null || tap_bail "qmailadmin-ctl $* failed"
-}
 ctl domain add emak.se Postm4ster
 ctl user add klient1@emak.se Klient1pw
 ctl user add klient2@emak.se Klient2pw

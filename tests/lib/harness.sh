@@ -322,6 +322,10 @@ html_h1() {	# html_h1: the text of BODY's first <h1>
 		sed -E 's/<[^>]*>//g; s/^[[:space:]]+//; s/[[:space:]]+$//'
 }
 
+ctl() {	# ctl ARGS...: qmailadmin-ctl, or a bail-out
+	"$CTL" "$@" >/dev/null || tap_bail "qmailadmin-ctl $* failed"
+}
+
 test_tls_certs() {	# test_tls_certs DIR: a throwaway CA (DIR/ca.pem) and a server
 	# certificate for mail.emak.se and 127.0.0.1 signed by it (DIR/server.pem,
 	# DIR/server.key), as dovecot_conf and exim_conf look for them; a bail-out
